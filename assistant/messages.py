@@ -1,0 +1,51 @@
+"""Every sentence users see that is not a quote from the corpus lives here.
+
+Tests assert on these constants, so wording can change in one place.
+"""
+
+DISCLAIMER = (
+    "General guidance from our gym's library, not medical advice. "
+    "If something feels wrong, stop and check with a doctor or physiotherapist."
+)
+
+# Shown when the best passage is below the relevance threshold.
+NOT_COVERED = (
+    "I'm sorry, my guidance doesn't cover that. I can help with back pain and leg "
+    "numbness around the leg press: setup and form, choosing the weight, warming up, "
+    "muscle imbalances, soreness after training, returning after a back tweak, and when "
+    "to see a professional."
+)
+
+OUT_OF_SCOPE = (
+    "I can only help with back pain and leg symptoms around the leg press: technique and "
+    "form, choosing the weight, warming up, muscle imbalances, soreness, returning to "
+    "training, and when to get help. Please ask me about one of those."
+)
+
+# {number} is Settings.emergency_number, {reasons} the symptoms that triggered the route.
+EMERGENCY_FIRST_LINE = (
+    "**Get urgent medical care now: call {number} or go to the nearest emergency "
+    "department.** You mentioned {reasons}, which can be a sign of a serious problem that "
+    "needs checking straight away. Stop exercising and don't wait to see if it settles."
+)
+
+PROFESSIONAL_FIRST_LINE = (
+    "**Please stop the exercise that brings this on and see a doctor or "
+    "physiotherapist.** You mentioned {reasons}; that needs a proper check by a "
+    "professional rather than advice from a chat."
+)
+
+# Lead-in before the grounded guidance under a professional or emergency first line.
+GUIDANCE_LEAD_IN = "What our guidance says:"
+
+NO_MEDICATION = (
+    "I can't advise on medicines or doses; please ask a doctor or pharmacist."
+)
+
+
+def join_reasons(reasons: tuple[str, ...] | list[str]) -> str:
+    """'a', 'a and b', 'a, b and c' for the first lines above."""
+    items = [r for r in reasons if r] or ["these symptoms"]
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]

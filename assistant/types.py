@@ -1,0 +1,94 @@
+"""Small frozen types that cross stage boundaries (no LangChain or Chroma objects leak out)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Route = Literal["answer", "professional", "emergency", "out_of_scope"]
+ROUTES: tuple[Route, ...] = ("emergency", "professional", "answer", "out_of_scope")
+# Severity order used to compare routes ("routed lower" = smaller number).
+SEVERITY: dict[str, int] = {"out_of_scope": 0, "answer": 1, "professional": 2, "emergency": 3}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One corpus file after loading and cleaning."""
+
+    doc_id: str
+    title: str
+    path: str
+    body: str  # cleaned Markdown without front matter
+    sources: tuple[str, ...] = ()
+    reviewed: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of text under one heading path, e.g. ("Common Causes", "2. Overloading Weight")."""
+
+    doc_id: str
+    title: str
+    headings: tuple[str, ...]
+    text: str
+
+    @property
+    def path(self) -> str:
+        return " › ".join((self.title, *self.headings))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage; `id` is a content hash so upserts are idempotent."""
+
+    id: str
+    doc_id: str
+    title: str
+    section: str  # "Title › Heading › Subheading"
+    text: str
+    position: int = 0  # order within its document
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk returned by retrieval with its fused score and dense cosine similarity."""
+
+    chunk: Chunk
+    score: float
+    similarity: float  # cosine(query, chunk) from the dense index; 0.0 if not seen there
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The safety layer's decision for one message, with human-readable reasons."""
+
+    route: Route
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    route: Route
+    text: str
+    citations: tuple[Citation, ...] = ()
+    reasons: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "route": self.route,
+            "answer": self.text,
+            "citations": [asdict(c) for c in self.citations],
+            "reasons": list(self.reasons),
+        }
