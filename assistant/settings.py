@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         return _split_list(value)
 
     @property
+    def model_id(self) -> str:
+        """A machine-independent name for the model, stored with the index."""
+        return self.embedding_model or "sentence-transformers/all-MiniLM-L6-v2"
+
+    @property
     def model_name_or_path(self) -> str:
         """The configured model, or the packaged offline one."""
         if self.embedding_model:

@@ -1,0 +1,128 @@
+"""Compose a short extractive answer from retrieved passages, with [n] citations (pure).
+
+No LLM: each sentence of the answer is a sentence of a cited passage, chosen by its
+similarity to the question (precomputed sentence vectors) plus word overlap, so every
+claim is grounded by construction and the check below can prove it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chunking import split_sentences
+from .lexical import tokenize
+from .types import Citation, Hit
+
+MARKER = re.compile(r"\[(\d+)\]")
+_LIST_PREFIX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+# How far below the best sentence another may score and still be included.
+RELATIVE_FLOOR = 0.12
+# Two sentences this similar say the same thing; keep one.
+DUPLICATE_SIMILARITY = 0.90
+MIN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit: int
+    index: int
+    text: str
+    score: float
+    vector: np.ndarray | None
+
+
+def _word_overlap(question_terms: set[str], sentence: str) -> float:
+    if not question_terms:
+        return 0.0
+    return len(question_terms & set(tokenize(sentence))) / len(question_terms)
+
+
+def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
+               sentence_vectors: Mapping[str, np.ndarray]) -> list[_Candidate]:
+    """Every quotable sentence of the retrieved passages with its relevance score."""
+    terms = set(tokenize(question))
+    found: list[_Candidate] = []
+    for h, hit in enumerate(hits):
+        sentences = split_sentences(hit.chunk.text)
+        vectors = sentence_vectors.get(hit.chunk.id)
+        if vectors is not None and len(vectors) != len(sentences):
+            vectors = None
+        for i, sentence in enumerate(sentences):
+            if sentence.rstrip().endswith(":") or len(sentence.split()) < MIN_WORDS:
+                continue  # list lead-ins and fragments read badly on their own
+            dense = float(vectors[i] @ vector) if vectors is not None else hit.similarity
+            score = dense + 0.15 * _word_overlap(terms, sentence) + (0.05 if h == 0 else 0.0)
+            found.append(_Candidate(h, i, sentence, score,
+                                    vectors[i] if vectors is not None else None))
+    return found
+
+
+def select(cands: Sequence[_Candidate], max_sentences: int) -> list[_Candidate]:
+    """Best sentences first, skipping near-duplicates, then put back in reading order."""
+    picked: list[_Candidate] = []
+    seen_text: set[str] = set()
+    best = None
+    for cand in sorted(cands, key=lambda c: -c.score):
+        if best is None:
+            best = cand.score
+        if len(picked) >= max_sentences or cand.score < best - RELATIVE_FLOOR:
+            break
+        key = re.sub(r"\W+", " ", cand.text.lower()).strip()
+        if key in seen_text:
+            continue
+        if cand.vector is not None and any(
+            p.vector is not None and float(p.vector @ cand.vector) > DUPLICATE_SIMILARITY
+            for p in picked
+        ):
+            continue
+        seen_text.add(key)
+        picked.append(cand)
+    return sorted(picked, key=lambda c: (c.hit, c.index))
+
+
+def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
+            sentence_vectors: Mapping[str, np.ndarray], max_sentences: int = 3,
+            first_number: int = 1) -> tuple[str, tuple[Citation, ...]]:
+    """Answer text with a [n] after each sentence, and the citations those markers refer to."""
+    chosen = select(candidates(question, vector, hits, sentence_vectors), max_sentences)
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for cand in chosen:
+        if cand.hit not in numbers:
+            numbers[cand.hit] = first_number + len(numbers)
+            hit = hits[cand.hit]
+            citations.append(Citation(
+                n=numbers[cand.hit], doc_id=hit.chunk.doc_id, title=hit.chunk.title,
+                section=hit.chunk.section, text=hit.chunk.text, score=round(hit.similarity, 4),
+            ))
+        sentence = _LIST_PREFIX.sub("", cand.text).strip()
+        parts.append(f"{sentence} [{numbers[cand.hit]}]")
+    return " ".join(parts), tuple(citations)
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def unresolved_markers(text: str, citations: Sequence[Citation]) -> list[int]:
+    """Marker numbers in `text` with no matching citation (should always be empty)."""
+    known = {c.n for c in citations}
+    return sorted({int(n) for n in MARKER.findall(text)} - known)
+
+
+def ungrounded_sentences(text: str, citations: Sequence[Citation]) -> list[str]:
+    """Answer sentences (markers stripped) that are not verbatim in the passage they cite."""
+    passages = {c.n: normalise_space(c.text) for c in citations}
+    bad: list[str] = []
+    for match in re.finditer(r"(.+?)((?:\s*\[\d+\])+)(?=\s|$)", text):
+        sentence = normalise_space(match.group(1))
+        cited = [int(n) for n in MARKER.findall(match.group(2))]
+        if not any(sentence in passages.get(n, "") for n in cited):
+            bad.append(sentence)
+    return bad

@@ -1,0 +1,131 @@
+"""`assistant` command line: ask, ingest, eval, serve, bench, settings.
+
+Errors meant for users (AssistantError) print one clean line and exit 2; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Leg-press back-pain assistant: grounded answers with citations, "
+        "safety-routed. Settings come from ASSISTANT_* environment variables "
+        "(`assistant settings` lists them).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the reply contract as JSON")
+    ask.add_argument("--history", help="JSON list of {role, content} earlier turns")
+
+    ingest = sub.add_parser("ingest", help="(re)index the corpus; only changed files are embedded")
+    ingest.add_argument("paths", nargs="*", help="extra files or folders to index with the corpus")
+    ingest.add_argument("--rebuild", action="store_true", help="re-embed everything")
+
+    ev = sub.add_parser("eval", help="run the evaluation suite (see eval/README.md)",
+                        add_help=False)
+    ev.add_argument("rest", nargs=argparse.REMAINDER)
+
+    serve = sub.add_parser("serve", help="start the HTTP API, Gradio chat and widget server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    bench = sub.add_parser("bench", help="run the benchmark (see bench/README.md)", add_help=False)
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+
+    sub.add_parser("settings", help="list every setting, its env var and current value")
+    return parser
+
+
+def _print_reply(reply, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
+        return
+    print(reply.text)
+    if reply.citations:
+        print()
+        for c in reply.citations:
+            print(f"[{c.n}] {c.section}")
+    if reply.reasons:
+        print(f"\n(route: {reply.route}; {', '.join(reply.reasons)})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .errors import AssistantError
+
+    try:
+        return _run(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; the previous index is still usable", file=sys.stderr)
+        return 130
+
+
+def _run(args) -> int:
+    from .settings import Settings
+
+    if args.command == "settings":
+        for name, field in Settings.model_fields.items():
+            env = f"ASSISTANT_{name.upper()}"
+            if name in ("chroma_host", "chroma_port"):
+                env = name.upper()
+            print(f"{env:34} {field.description}")
+        return 0
+    settings = Settings()
+    if args.command == "eval":
+        from .evaluation.runner import main as eval_main
+
+        return eval_main(args.rest)
+    if args.command == "bench":
+        from bench.run import main as bench_main
+
+        return bench_main(args.rest)
+    if args.command == "serve":
+        from .server import serve
+
+        updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v}
+        serve(settings.model_copy(update=updates))
+        return 0
+
+    from .engine import Assistant
+
+    if args.command == "ingest":
+        from pathlib import Path
+
+        from .embeddings import SentenceTransformerEmbedder
+        from .ingest import ingest
+        from .store import ChunkStore
+
+        summary = ingest(ChunkStore(settings),
+                         SentenceTransformerEmbedder(settings.model_name_or_path),
+                         [*settings.corpus_dirs, *map(Path, args.paths)],
+                         model_id=settings.model_id, max_chars=settings.chunk_max_chars,
+                         rebuild=args.rebuild)
+        print(summary.line())
+        return 0
+    if args.command == "ask":
+        from .errors import InvalidQuestionError
+
+        history = []
+        if args.history:
+            try:
+                history = json.loads(args.history)
+            except json.JSONDecodeError as exc:
+                raise InvalidQuestionError(f"--history is not valid JSON ({exc}).") from exc
+        bot = Assistant.load(settings)
+        _print_reply(bot.ask(args.question, history), args.json)
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

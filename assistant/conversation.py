@@ -1,0 +1,65 @@
+"""Conversation helpers (pure): validate history and condense a follow-up for retrieval."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from .errors import InvalidQuestionError
+
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(and|also|or|but|so|what about|how about|what if|same|then|ok(?:ay)?|does that|"
+    r"is that|would that|should i|can i|what else)\b", re.IGNORECASE)
+_REFERRING = re.compile(r"\b(it|that|this|those|these|them|they|there|one|ones)\b", re.IGNORECASE)
+
+
+def validate(message: object, history: object, max_chars: int, max_turns: int
+             ) -> tuple[str, list[dict[str, str]]]:
+    """Return a clean (message, history) or raise InvalidQuestionError naming the problem."""
+    if not isinstance(message, str):
+        raise InvalidQuestionError("The message must be text.")
+    message = message.strip()
+    if not message:
+        raise InvalidQuestionError("The message is empty: type a question.")
+    if len(message) > max_chars:
+        raise InvalidQuestionError(
+            f"The message is {len(message)} characters; the limit is {max_chars}. "
+            "Please shorten it.")
+    if history is None:
+        history = []
+    if not isinstance(history, (list, tuple)):
+        raise InvalidQuestionError("history must be a list of {role, content} turns.")
+    if len(history) > max_turns:
+        raise InvalidQuestionError(
+            f"history has {len(history)} turns; at most {max_turns} are accepted.")
+    clean: list[dict[str, str]] = []
+    for i, turn in enumerate(history):
+        if (not isinstance(turn, Mapping) or turn.get("role") not in ("user", "assistant")
+                or not isinstance(turn.get("content"), str)):
+            raise InvalidQuestionError(
+                f"history[{i}] must be an object with role 'user' or 'assistant' and a "
+                "text content.")
+        clean.append({"role": turn["role"], "content": turn["content"][:max_chars]})
+    return message, clean
+
+
+def user_turns(history: Sequence[Mapping[str, str]]) -> list[str]:
+    return [t["content"] for t in history if t.get("role") == "user"]
+
+
+def is_follow_up(message: str) -> bool:
+    """Short or referring messages ("and for the hamstrings?") lean on the previous question."""
+    words = message.split()
+    if len(words) <= 4:
+        return True
+    if _FOLLOW_UP_START.search(message) and len(words) <= 12:
+        return True
+    return len(words) <= 8 and bool(_REFERRING.search(message))
+
+
+def condense_query(message: str, history: Sequence[Mapping[str, str]]) -> str:
+    """The retrieval query: the message, prefixed by the previous user turn for a follow-up."""
+    previous = user_turns(history)
+    if previous and is_follow_up(message):
+        return f"{previous[-1]} {message}"
+    return message

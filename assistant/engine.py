@@ -1,0 +1,212 @@
+"""The composition root: every surface (CLI, HTTP, Gradio, widget, eval) calls `Assistant`.
+
+question(+history) → safety triage → route
+    answer/professional → hybrid retrieval → extractive answer with [n] citations
+    emergency → fixed urgent-care first line + the red-flag passage, cited
+    out_of_scope → polite refusal
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from . import messages
+from .answer import compose
+from .conversation import condense_query, validate
+from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
+from .errors import ConfigError
+from .ingest import IngestSummary, ingest
+from .lexical import LexicalIndex
+from .retrieval import HybridRetriever
+from .settings import Settings
+from .store import ChunkStore
+from .types import Chunk, Hit, Reply, Triage
+
+log = logging.getLogger("assistant")
+
+RED_FLAGS_DOC = "red-flags"  # its first passage is cited under every emergency reply
+
+
+def make_query_embedder(settings: Settings) -> Embedder:
+    """ONNX when available (no torch in the query path), else sentence-transformers."""
+    if settings.embedding_backend in ("auto", "onnx"):
+        try:
+            from .onnx_embedding import OnnxEmbedder
+            from .onnx_export import ensure_onnx_export
+
+            folder = ensure_onnx_export(settings.model_name_or_path, settings.data_dir / "onnx")
+            return CachedEmbedder(OnnxEmbedder(folder, name=settings.model_id))
+        except Exception as exc:  # noqa: BLE001
+            if settings.embedding_backend == "onnx":
+                raise ConfigError(f"ONNX query embedding is unavailable ({exc}). Set "
+                                  "ASSISTANT_EMBEDDING_BACKEND=torch.") from exc
+            log.warning("ONNX query embedding unavailable (%s); using sentence-transformers", exc)
+    return CachedEmbedder(SentenceTransformerEmbedder(settings.model_name_or_path))
+
+
+def make_triager(embedder: Embedder | None):
+    from .safety import Triager
+
+    return Triager(embedder)
+
+
+class Assistant:
+    """Holds the expensive resources (model, store, BM25); `ask` is cheap after `load`."""
+
+    def __init__(self, settings: Settings, store: ChunkStore, query_embedder: Embedder,
+                 triager=None, *, ingest_embedder: Embedder | None = None):
+        self.settings = settings
+        self.store = store
+        self.query_embedder = query_embedder
+        self.ingest_embedder = ingest_embedder
+        self.triager = triager if triager is not None else make_triager(query_embedder)
+        self._chunks: dict[str, Chunk] = {}
+        self._sentences: dict[str, np.ndarray] = {}
+        self.retriever: HybridRetriever | None = None
+        self.refresh()
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def load(cls, settings: Settings | None = None, *, progress: bool = True) -> Assistant:
+        """Open the index (building it from the corpus if it is missing) and get ready to answer."""
+        settings = settings or Settings()
+        store = ChunkStore(settings)
+        ingest_embedder = None
+        stored_model = store.model_name() if store.count() else None
+        if stored_model is not None and stored_model != settings.model_id and settings.chroma_host:
+            raise ConfigError(
+                f"The shared index was built with {stored_model!r} but this replica is "
+                f"configured for {settings.model_id!r}. Use the same ASSISTANT_EMBEDDING_MODEL "
+                "everywhere, or re-index once with `assistant ingest --rebuild`.")
+        if stored_model != settings.model_id:
+            if progress:
+                print("Building the guidance index (first run)...", file=sys.stderr)
+            ingest_embedder = SentenceTransformerEmbedder(settings.model_name_or_path)
+            summary = ingest(store, ingest_embedder, settings.corpus_dirs,
+                             model_id=settings.model_id, max_chars=settings.chunk_max_chars,
+                             progress=progress)
+            if progress:
+                print(summary.line(), file=sys.stderr)
+        return cls(settings, store, make_query_embedder(settings), ingest_embedder=ingest_embedder)
+
+    def refresh(self) -> None:
+        """Reload chunks and rebuild BM25 from the store (after an ingest)."""
+        chunks = self.store.all_chunks()
+        self._chunks = {c.id: c for c in chunks}
+        self._sentences.clear()
+        from .chunking import embedding_text
+
+        lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
+        s = self.settings
+        self.retriever = HybridRetriever(self.store, lexical, self._chunks, top_k=s.top_k,
+                                         candidates=s.candidates, rrf_k=s.rrf_k,
+                                         mode=s.retrieval_mode)
+
+    def ingest(self, paths: Sequence = (), *, rebuild: bool = False,
+               progress: bool = True) -> IngestSummary:
+        """Re-index the configured corpus (plus `paths`) and refresh in place."""
+        if self.ingest_embedder is None:
+            self.ingest_embedder = SentenceTransformerEmbedder(self.settings.model_name_or_path)
+        summary = ingest(self.store, self.ingest_embedder,
+                         [*self.settings.corpus_dirs, *paths], model_id=self.settings.model_id,
+                         max_chars=self.settings.chunk_max_chars, progress=progress,
+                         rebuild=rebuild)
+        self.refresh()
+        return summary
+
+    # -- queries ------------------------------------------------------------------
+    def chunks(self) -> list[Chunk]:
+        return list(self._chunks.values())
+
+    def stats(self) -> dict:
+        return {
+            "ready": bool(self._chunks),
+            "documents": len({c.doc_id for c in self._chunks.values()}),
+            "chunks": len(self._chunks),
+            "model": self.settings.model_id,
+        }
+
+    def retrieve(self, question: str, history: Sequence[Mapping[str, str]] = ()) -> list[Hit]:
+        """The passages `ask` would use for this question (for the eval and debugging)."""
+        query = condense_query(question, history)
+        return self.retriever.retrieve(query, self.query_embedder.embed([query])[0])
+
+    def _sentence_vectors(self, hits: Sequence[Hit]) -> dict[str, np.ndarray]:
+        missing = [h.chunk.id for h in hits if h.chunk.id not in self._sentences]
+        if missing:
+            counts = self.store.sentence_counts(missing)
+            self._sentences.update(self.store.sentence_vectors(counts.items()))
+        return {h.chunk.id: self._sentences[h.chunk.id] for h in hits
+                if h.chunk.id in self._sentences}
+
+    def ask(self, message: str, history: Sequence[Mapping[str, str]] | None = None) -> Reply:
+        """Answer one message; the route comes from the safety layer, the text from the corpus."""
+        t0 = time.perf_counter()
+        message, history = validate(message, history, self.settings.max_message_chars,
+                                    self.settings.max_history_turns)
+        query = condense_query(message, history)
+        texts = [message] if query == message else [message, query]
+        vectors = self.query_embedder.embed(texts)
+        t1 = time.perf_counter()
+        triage: Triage = self.triager.triage(message, history, vectors[0])
+        t2 = time.perf_counter()
+        reply = self._respond(triage, message, query, vectors[-1], history)
+        t3 = time.perf_counter()
+        timings = {"embed_ms": (t1 - t0) * 1e3, "triage_ms": (t2 - t1) * 1e3,
+                   "answer_ms": (t3 - t2) * 1e3, "total_ms": (t3 - t0) * 1e3}
+        log.info("route=%s citations=%d ms=%.1f", reply.route, len(reply.citations),
+                 timings["total_ms"])  # never the message text: it is health information
+        return Reply(reply.route, reply.text, reply.citations, reply.reasons, timings)
+
+    def _respond(self, triage: Triage, message: str, query: str, vector: np.ndarray,
+                 history: Sequence[Mapping[str, str]]) -> Reply:
+        reasons = tuple(triage.reasons)
+        if triage.route == "out_of_scope":
+            return Reply("out_of_scope", messages.OUT_OF_SCOPE, (), reasons)
+        if triage.route == "emergency":
+            first = messages.EMERGENCY_FIRST_LINE.format(
+                number=self.settings.emergency_number, reasons=messages.join_reasons(reasons))
+            hits = self._red_flag_hits(query, vector)
+            body, citations = compose(message, vector, hits, self._sentence_vectors(hits),
+                                      max_sentences=2)
+            text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
+            return Reply("emergency", text, citations, reasons)
+
+        hits = self.retriever.retrieve(query, vector)
+        relevant = bool(hits) and max(h.similarity for h in hits) >= self.settings.min_relevance
+        if triage.route == "professional":
+            first = messages.PROFESSIONAL_FIRST_LINE.format(reasons=messages.join_reasons(reasons))
+            if any(w in r.lower() for r in reasons for w in ("medic", "dose", "dosage", "pill")):
+                first += " " + messages.NO_MEDICATION
+            if not relevant:
+                return Reply("professional", first, (), reasons)
+            body, citations = compose(query, vector, hits, self._sentence_vectors(hits),
+                                      self.settings.max_answer_sentences)
+            text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
+            return Reply("professional", text, citations, reasons)
+
+        if not relevant:
+            return Reply("out_of_scope", messages.NOT_COVERED, (),
+                         reasons + ("not covered by the guidance",))
+        body, citations = compose(query, vector, hits, self._sentence_vectors(hits),
+                                  self.settings.max_answer_sentences)
+        if not body:
+            return Reply("out_of_scope", messages.NOT_COVERED, (),
+                         reasons + ("not covered by the guidance",))
+        return Reply("answer", body, citations, reasons)
+
+    def _red_flag_hits(self, query: str, vector: np.ndarray) -> list[Hit]:
+        """The corpus's "get urgent help" passage (first of the red-flags document)."""
+        first = min((c for c in self._chunks.values() if c.doc_id == RED_FLAGS_DOC),
+                    key=lambda c: c.position, default=None)
+        if first is not None:
+            vec = self.store.chunk_vectors([first.id]).get(first.id)
+            similarity = float(vec @ vector) if vec is not None else 0.0
+            return [Hit(first, 1.0, similarity, 1)]
+        return self.retriever.retrieve(f"urgent help emergency symptoms {query}", vector, k=1)
+

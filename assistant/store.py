@@ -1,0 +1,209 @@
+"""The Chroma vector store: the only module that imports chromadb.
+
+Embedded mode uses a `PersistentClient` under `data_dir`; server mode (`CHROMA_HOST` set)
+uses an `HttpClient`, so many stateless app replicas can share one index. Chroma is always
+given our vectors: its default embedding function would try to download a model.
+Two collections: chunks (one vector per passage) and their sentences (vectors used to
+pick the sentences of an answer without embedding them per question).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import ConfigError, IndexUnavailableError
+from .settings import Settings
+from .types import Chunk
+
+_BATCH = 1000
+
+
+def _chunk_metadata(chunk: Chunk, n_sentences: int) -> dict[str, Any]:
+    return {
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "section": chunk.section,
+        "position": chunk.position,
+        "n_sentences": n_sentences,
+    }
+
+
+def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    return Chunk(
+        id=chunk_id,
+        doc_id=str(meta.get("doc_id", "")),
+        title=str(meta.get("title", "")),
+        section=str(meta.get("section", "")),
+        text=text,
+        position=int(meta.get("position", 0)),
+    )
+
+
+class ChunkStore:
+    """Holds the Chroma client; connects lazily so constructing it is free."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._client = None
+
+    # -- connection ---------------------------------------------------------------
+    @property
+    def client(self):
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+            s = self.settings
+            try:
+                if s.chroma_host:
+                    self._client = chromadb.HttpClient(
+                        host=s.chroma_host, port=s.chroma_port, settings=chroma_settings
+                    )
+                    self._client.heartbeat()
+                else:
+                    path = s.data_dir / "chroma"
+                    path.mkdir(parents=True, exist_ok=True)
+                    self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            except Exception as exc:  # noqa: BLE001 - chromadb raises many types
+                where = (f"the Chroma server at {s.chroma_host}:{s.chroma_port}" if s.chroma_host
+                         else f"the local index in {s.data_dir / 'chroma'}")
+                raise IndexUnavailableError(
+                    f"Cannot open {where} ({exc}). Start the server (`chroma run`), check "
+                    "CHROMA_HOST/CHROMA_PORT, or unset CHROMA_HOST to use the embedded store."
+                ) from exc
+        return self._client
+
+    def _collection(self, suffix: str = ""):
+        return self.client.get_or_create_collection(
+            name=self.settings.collection + suffix,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    @property
+    def chunks_collection(self):
+        return self._collection()
+
+    @property
+    def sentences_collection(self):
+        return self._collection("-sentences")
+
+    # -- index metadata -----------------------------------------------------------
+    def model_name(self) -> str | None:
+        meta = self.chunks_collection.metadata or {}
+        return meta.get("embedding_model")
+
+    def set_model_name(self, name: str) -> None:
+        self.chunks_collection.modify(metadata={"embedding_model": name})
+
+    def count(self) -> int:
+        return self.chunks_collection.count()
+
+    # -- reads --------------------------------------------------------------------
+    def all_chunks(self) -> list[Chunk]:
+        """Every stored chunk (for BM25 and the eval's verbatim check), in document order."""
+        col = self.chunks_collection
+        chunks: list[Chunk] = []
+        total = col.count()
+        for offset in range(0, total, _BATCH):
+            got = col.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
+            chunks.extend(_chunk_from(i, d, m) for i, d, m in
+                          zip(got["ids"], got["documents"], got["metadatas"]))
+        chunks.sort(key=lambda c: (c.doc_id, c.position))
+        return chunks
+
+    def stored_doc_ids(self) -> dict[str, str]:
+        """Chunk id -> document id for everything stored."""
+        col = self.chunks_collection
+        out: dict[str, str] = {}
+        for offset in range(0, col.count(), _BATCH):
+            got = col.get(include=["metadatas"], limit=_BATCH, offset=offset)
+            out.update((i, str(m.get("doc_id", ""))) for i, m in zip(got["ids"], got["metadatas"]))
+        return out
+
+    def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the `n` nearest chunks."""
+        col = self.chunks_collection
+        got = col.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+    def chunk_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self.chunks_collection.get(ids=list(ids), include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
+
+    def sentence_vectors(self, chunks: Iterable[tuple[str, int]]) -> dict[str, np.ndarray]:
+        """Per chunk id, its sentence vectors as one matrix (rows in sentence order)."""
+        wanted = [(cid, n) for cid, n in chunks]
+        ids = [f"{cid}:{i}" for cid, n in wanted for i in range(n)]
+        if not ids:
+            return {}
+        got = self.sentences_collection.get(ids=ids, include=["embeddings"])
+        by_id = dict(zip(got["ids"], got["embeddings"]))
+        out: dict[str, np.ndarray] = {}
+        for cid, n in wanted:
+            rows = [by_id.get(f"{cid}:{i}") for i in range(n)]
+            if all(r is not None for r in rows) and rows:
+                out[cid] = np.asarray(rows, dtype=np.float32)
+        return out
+
+    def sentence_counts(self, ids: Sequence[str]) -> dict[str, int]:
+        if not ids:
+            return {}
+        got = self.chunks_collection.get(ids=list(ids), include=["metadatas"])
+        return {i: int(m.get("n_sentences", 0)) for i, m in zip(got["ids"], got["metadatas"])}
+
+    # -- writes -------------------------------------------------------------------
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray,
+               sentence_vectors: Sequence[np.ndarray]) -> None:
+        """Write chunks with their vectors; sentences first, so a stored chunk always has them."""
+        if len(chunks) != len(vectors) or len(chunks) != len(sentence_vectors):
+            raise ValueError("chunks, vectors and sentence vectors must align")
+        s_ids, s_vecs, s_meta = [], [], []
+        for chunk, sv in zip(chunks, sentence_vectors):
+            for i, vec in enumerate(sv):
+                s_ids.append(f"{chunk.id}:{i}")
+                s_vecs.append(vec.tolist())
+                s_meta.append({"chunk_id": chunk.id})
+        try:
+            for a in range(0, len(s_ids), _BATCH):
+                self.sentences_collection.upsert(ids=s_ids[a:a + _BATCH],
+                                                 embeddings=s_vecs[a:a + _BATCH],
+                                                 metadatas=s_meta[a:a + _BATCH])
+            for a in range(0, len(chunks), _BATCH):
+                part = chunks[a:a + _BATCH]
+                self.chunks_collection.upsert(
+                    ids=[c.id for c in part],
+                    embeddings=[v.tolist() for v in vectors[a:a + _BATCH]],
+                    documents=[c.text for c in part],
+                    metadatas=[_chunk_metadata(c, len(sv)) for c, sv in
+                               zip(part, sentence_vectors[a:a + _BATCH])],
+                )
+        except Exception as exc:  # noqa: BLE001
+            if "dimension" in str(exc).lower():
+                raise ConfigError(
+                    f"The index was built with a model of another vector size ({exc}). Run "
+                    "`assistant ingest --rebuild` after changing ASSISTANT_EMBEDDING_MODEL."
+                ) from exc
+            raise
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove chunks, then their sentences."""
+        ids = list(ids)
+        for a in range(0, len(ids), _BATCH):
+            part = ids[a:a + _BATCH]
+            self.chunks_collection.delete(ids=part)
+            self.sentences_collection.delete(where={"chunk_id": {"$in": part}})
+
+    def drop(self) -> None:
+        """Delete both collections (a full rebuild)."""
+        for suffix in ("", "-sentences"):
+            try:
+                self.client.delete_collection(self.settings.collection + suffix)
+            except Exception:  # noqa: BLE001 - missing collection is fine
+                pass
