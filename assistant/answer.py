@@ -25,6 +25,11 @@ RELATIVE_FLOOR = 0.12
 # Two sentences this similar say the same thing; keep one.
 DUPLICATE_SIMILARITY = 0.90
 MIN_WORDS = 4
+# A sentence that leans on the one before it ("This can...") reads badly quoted alone.
+_LEANS_BACK = re.compile(
+    r"^(this|that|these|those|it|they|such|however|similarly|to avoid this|as previously)\b",
+    re.IGNORECASE)
+LEANS_BACK_PENALTY = 0.08
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
                 continue  # list lead-ins and fragments read badly on their own
             dense = float(vectors[i] @ vector) if vectors is not None else hit.similarity
             score = dense + 0.15 * _word_overlap(terms, sentence) + (0.05 if h == 0 else 0.0)
+            if _LEANS_BACK.match(_LIST_PREFIX.sub("", sentence)):
+                score -= LEANS_BACK_PENALTY
             found.append(_Candidate(h, i, sentence, score,
                                     vectors[i] if vectors is not None else None))
     return found

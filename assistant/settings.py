@@ -57,7 +57,7 @@ class Settings(BaseSettings):
         description="Chroma server port (`CHROMA_PORT`).",
     )
     chunk_max_chars: int = Field(
-        default=700, ge=200, le=4000,
+        default=1000, ge=200, le=4000,
         description="Largest chunk in characters; chunks never cut a sentence.",
     )
     top_k: int = Field(default=4, ge=1, le=20, description="Passages retrieved per question.")
