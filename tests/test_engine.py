@@ -1,0 +1,78 @@
+"""The reply contract end to end on the real index."""
+
+import re
+
+import pytest
+
+from assistant import messages
+from assistant.answer import normalise_space, ungrounded_sentences, unresolved_markers
+from assistant.errors import InvalidQuestionError
+
+ON_TOPIC = [
+    "How do I stop my lower back rounding at the bottom of the leg press?",
+    "should I breathe out when pushing?",
+    "what's a good warm-up before leg day?",
+    "how do I do a bird dog",
+    "How much weight should I add each week on the leg press?",
+    "my quads are really sore 2 days after leg day, normal?",
+    "Is it ok to lock my knees at the top?",
+    "I tweaked my back last week, when can I leg press again?",
+]
+UNRELATED = [
+    "What is the capital of France?",
+    "Can you recommend a good pasta recipe?",
+    "Who won the football last night?",
+    "How do I reset my router?",
+]
+
+
+@pytest.mark.parametrize("question", ON_TOPIC)
+def test_answers_are_short_grounded_and_cited(bot, question):
+    reply = bot.ask(question)
+    assert reply.route == "answer", reply.reasons
+    assert reply.citations
+    assert unresolved_markers(reply.text, reply.citations) == []
+    assert ungrounded_sentences(reply.text, reply.citations) == []
+    corpus = [normalise_space(c.text) for c in bot.chunks()]
+    for citation in reply.citations:
+        assert normalise_space(citation.text) in corpus  # verbatim passage of the corpus
+        assert citation.section.startswith(citation.title)
+        assert f"[{citation.n}]" in reply.text
+    sentences = re.split(r"(?<=\])\s+", reply.text)
+    assert 1 <= len(sentences) <= bot.settings.max_answer_sentences
+    assert len(set(sentences)) == len(sentences)
+    assert len(reply.text.split()) <= 150
+
+
+@pytest.mark.parametrize("question", UNRELATED)
+def test_unrelated_questions_are_declined_without_citations(bot, question):
+    reply = bot.ask(question)
+    assert reply.route == "out_of_scope"
+    assert reply.citations == ()
+    assert reply.text in (messages.OUT_OF_SCOPE, messages.NOT_COVERED)
+
+
+def test_follow_up_uses_the_earlier_user_turn(bot):
+    history = [{"role": "user", "content": "How should I stretch before leg day?"},
+               {"role": "assistant", "content": "Warm up first."}]
+    hits = bot.retrieve("and what about for the hamstrings?", history)
+    assert any(h.chunk.section.endswith("Hamstring stretch") for h in hits[:3]), \
+        [h.chunk.section for h in hits]
+    alone = bot.retrieve("and what about for the hamstrings?")
+    assert alone  # still answers something without history
+
+
+def test_to_dict_matches_the_contract(bot):
+    d = bot.ask("Where should my feet go on the platform?").to_dict()
+    assert set(d) == {"route", "answer", "citations", "reasons"}
+    assert set(d["citations"][0]) == {"n", "doc_id", "title", "section", "text", "score"}
+
+
+def test_invalid_question_raises_the_user_error(bot):
+    with pytest.raises(InvalidQuestionError):
+        bot.ask("   ")
+
+
+def test_stats(bot):
+    stats = bot.stats()
+    assert stats["ready"] and stats["documents"] >= 8 and stats["chunks"] > 50
