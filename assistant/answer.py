@@ -30,6 +30,8 @@ _LEANS_BACK = re.compile(
     r"^(this|that|these|those|it|they|such|however|similarly|to avoid this|as previously)\b",
     re.IGNORECASE)
 LEANS_BACK_PENALTY = 0.08
+SENTENCE_WEIGHT = 0.6
+OVERLAP_WEIGHT = 0.15
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,26 @@ class _Candidate:
     vector: np.ndarray | None
 
 
-def _word_overlap(question_terms: set[str], sentence: str) -> float:
-    if not question_terms:
+def _word_overlap(question_terms: Mapping[str, float], sentence: str) -> float:
+    """Share of the question's idf weight that the sentence's words cover."""
+    total = sum(question_terms.values())
+    if not total:
         return 0.0
-    return len(question_terms & set(tokenize(sentence))) / len(question_terms)
+    words = set(tokenize(sentence))
+    return sum(w for t, w in question_terms.items() if t in words) / total
 
 
 def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
-               sentence_vectors: Mapping[str, np.ndarray]) -> list[_Candidate]:
-    """Every quotable sentence of the retrieved passages with its relevance score."""
-    terms = set(tokenize(question))
+               sentence_vectors: Mapping[str, np.ndarray],
+               idf: Mapping[str, float] | None = None) -> list[_Candidate]:
+    """Every quotable sentence of the retrieved passages with its relevance score.
+
+    Score = how close the sentence is to the question, blended with how close its whole
+    passage is (so a generic sentence in an off-topic passage loses), plus the share of
+    the question's rare words it contains.
+    """
+    idf = idf or {}
+    terms = {t: idf.get(t, 1.0) for t in tokenize(question)}
     found: list[_Candidate] = []
     for h, hit in enumerate(hits):
         sentences = split_sentences(hit.chunk.text)
@@ -61,7 +73,8 @@ def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
             if sentence.rstrip().endswith(":") or len(sentence.split()) < MIN_WORDS:
                 continue  # list lead-ins and fragments read badly on their own
             dense = float(vectors[i] @ vector) if vectors is not None else hit.similarity
-            score = dense + 0.15 * _word_overlap(terms, sentence) + (0.05 if h == 0 else 0.0)
+            score = (SENTENCE_WEIGHT * dense + (1 - SENTENCE_WEIGHT) * hit.similarity
+                     + OVERLAP_WEIGHT * _word_overlap(terms, sentence))
             if _LEANS_BACK.match(_LIST_PREFIX.sub("", sentence)):
                 score -= LEANS_BACK_PENALTY
             found.append(_Candidate(h, i, sentence, score,
@@ -94,15 +107,15 @@ def select(cands: Sequence[_Candidate], max_sentences: int) -> list[_Candidate]:
 
 def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
             sentence_vectors: Mapping[str, np.ndarray], max_sentences: int = 3,
-            first_number: int = 1) -> tuple[str, tuple[Citation, ...]]:
+            idf: Mapping[str, float] | None = None) -> tuple[str, tuple[Citation, ...]]:
     """Answer text with a [n] after each sentence, and the citations those markers refer to."""
-    chosen = select(candidates(question, vector, hits, sentence_vectors), max_sentences)
+    chosen = select(candidates(question, vector, hits, sentence_vectors, idf), max_sentences)
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     parts: list[str] = []
     for cand in chosen:
         if cand.hit not in numbers:
-            numbers[cand.hit] = first_number + len(numbers)
+            numbers[cand.hit] = 1 + len(numbers)
             hit = hits[cand.hit]
             citations.append(Citation(
                 n=numbers[cand.hit], doc_id=hit.chunk.doc_id, title=hit.chunk.title,

@@ -99,7 +99,9 @@ class Assistant:
                              progress=progress)
             if progress:
                 print(summary.line(), file=sys.stderr)
-        return cls(settings, store, make_query_embedder(settings), ingest_embedder=ingest_embedder)
+        bot = cls(settings, store, make_query_embedder(settings), ingest_embedder=ingest_embedder)
+        bot.query_embedder.embed(["warm up the model session"])  # first user doesn't pay for it
+        return bot
 
     def refresh(self) -> None:
         """Reload chunks and rebuild BM25 from the store (after an ingest)."""
@@ -109,6 +111,7 @@ class Assistant:
         from .chunking import embedding_text
 
         lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
+        self._idf = lexical.idf
         s = self.settings
         self.retriever = HybridRetriever(self.store, lexical, self._chunks, top_k=s.top_k,
                                          candidates=s.candidates, rrf_k=s.rrf_k,
@@ -186,7 +189,7 @@ class Assistant:
                 number=self.settings.emergency_number, reasons=messages.join_reasons(reasons))
             hits = self._red_flag_hits(query, vector)
             body, citations = compose(message, vector, hits, self._sentence_vectors(hits),
-                                      max_sentences=2)
+                                      max_sentences=2, idf=self._idf)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("emergency", text, citations, reasons)
 
@@ -199,7 +202,7 @@ class Assistant:
             if not relevant:
                 return Reply("professional", first, (), reasons)
             body, citations = compose(query, vector, hits, self._sentence_vectors(hits),
-                                      self.settings.max_answer_sentences)
+                                      self.settings.max_answer_sentences, idf=self._idf)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("professional", text, citations, reasons)
 
@@ -207,7 +210,7 @@ class Assistant:
             return Reply("out_of_scope", messages.NOT_COVERED, (),
                          reasons + ("not covered by the guidance",))
         body, citations = compose(query, vector, hits, self._sentence_vectors(hits),
-                                  self.settings.max_answer_sentences)
+                                  self.settings.max_answer_sentences, idf=self._idf)
         if not body:
             return Reply("out_of_scope", messages.NOT_COVERED, (),
                          reasons + ("not covered by the guidance",))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,8 +39,14 @@ class LexicalIndex:
 
         self.ids = list(ids)
         self._bm25 = bm25s.BM25()
+        tokens = [tokenize(t) or ["\x00"] for t in texts]
         if self.ids:
-            self._bm25.index([tokenize(t) or ["\x00"] for t in texts], show_progress=False)
+            self._bm25.index(tokens, show_progress=False)
+        df = Counter(term for doc in tokens for term in set(doc))
+        n = max(len(tokens), 1)
+        # BM25's idf: rare terms ("hamstring") weigh more than common ones ("leg", "press").
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.default_idf = math.log(1 + (n + 0.5) / 0.5)
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
