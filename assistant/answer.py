@@ -32,6 +32,7 @@ _LEANS_BACK = re.compile(
 LEANS_BACK_PENALTY = 0.08
 SENTENCE_WEIGHT = 0.6
 OVERLAP_WEIGHT = 0.15
+NEW_PASSAGE_BONUS = 0.05
 
 
 @dataclass(frozen=True)
@@ -83,26 +84,38 @@ def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
 
 
 def select(cands: Sequence[_Candidate], max_sentences: int) -> list[_Candidate]:
-    """Best sentences first, skipping near-duplicates, then put back in reading order."""
-    picked: list[_Candidate] = []
-    seen_text: set[str] = set()
-    best = None
-    for cand in sorted(cands, key=lambda c: -c.score):
-        if best is None:
-            best = cand.score
-        if len(picked) >= max_sentences or cand.score < best - RELATIVE_FLOOR:
-            break
-        key = re.sub(r"\W+", " ", cand.text.lower()).strip()
-        if key in seen_text:
-            continue
-        if cand.vector is not None and any(
-            p.vector is not None and float(p.vector @ cand.vector) > DUPLICATE_SIMILARITY
-            for p in picked
-        ):
-            continue
-        seen_text.add(key)
-        picked.append(cand)
+    """Pick the answer's sentences, then put them back in reading order.
+
+    The best passage always contributes its best sentence; after that, sentences are taken
+    by score, with a small bonus for a passage not yet cited (so the answer's citations
+    cover more of what was retrieved), skipping near-duplicates and anything far below
+    the best.
+    """
+    if not cands:
+        return []
+    best = max(c.score for c in cands)
+    top_passage = min(c.hit for c in cands)
+    first = max((c for c in cands if c.hit == top_passage), key=lambda c: c.score)
+    picked: list[_Candidate] = [first]
+    pool = [c for c in cands if c is not first and c.score >= best - RELATIVE_FLOOR]
+    while pool and len(picked) < max_sentences:
+        cited = {p.hit for p in picked}
+        cand = max(pool, key=lambda c: c.score + (NEW_PASSAGE_BONUS if c.hit not in cited else 0))
+        pool.remove(cand)
+        if not _repeats(cand, picked):
+            picked.append(cand)
     return sorted(picked, key=lambda c: (c.hit, c.index))
+
+
+def _repeats(cand: _Candidate, picked: Sequence[_Candidate]) -> bool:
+    key = re.sub(r"\W+", " ", cand.text.lower()).strip()
+    for p in picked:
+        if re.sub(r"\W+", " ", p.text.lower()).strip() == key:
+            return True
+        if (cand.vector is not None and p.vector is not None
+                and float(p.vector @ cand.vector) > DUPLICATE_SIMILARITY):
+            return True
+    return False
 
 
 def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],

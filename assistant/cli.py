@@ -28,16 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", help="extra files or folders to index with the corpus")
     ingest.add_argument("--rebuild", action="store_true", help="re-embed everything")
 
-    ev = sub.add_parser("eval", help="run the evaluation suite (see eval/README.md)",
-                        add_help=False)
-    ev.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("eval", help="run the evaluation suite (`assistant eval --help`)")
 
     serve = sub.add_parser("serve", help="start the HTTP API, Gradio chat and widget server")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
 
-    bench = sub.add_parser("bench", help="run the benchmark (see bench/README.md)", add_help=False)
-    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("bench", help="run the benchmark (`assistant bench --help`)")
 
     sub.add_parser("settings", help="list every setting, its env var and current value")
     return parser
@@ -57,9 +54,23 @@ def _print_reply(reply, as_json: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
     from .errors import AssistantError
 
+    # eval and bench own their options: hand them everything after the command name.
+    if argv and argv[0] in ("eval", "bench"):
+        try:
+            if argv[0] == "eval":
+                from .evaluation.runner import main as eval_main
+
+                return eval_main(argv[1:])
+            from bench.run import main as bench_main
+
+            return bench_main(argv[1:])
+        except AssistantError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    args = _parser().parse_args(argv)
     try:
         return _run(args)
     except AssistantError as exc:
@@ -81,14 +92,6 @@ def _run(args) -> int:
             print(f"{env:34} {field.description}")
         return 0
     settings = Settings()
-    if args.command == "eval":
-        from .evaluation.runner import main as eval_main
-
-        return eval_main(args.rest)
-    if args.command == "bench":
-        from bench.run import main as bench_main
-
-        return bench_main(args.rest)
     if args.command == "serve":
         from .server import serve
 

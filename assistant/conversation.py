@@ -10,7 +10,9 @@ from .errors import InvalidQuestionError
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|also|or|but|so|what about|how about|what if|same|then|ok(?:ay)?|does that|"
     r"is that|would that|should i|can i|what else)\b", re.IGNORECASE)
-_REFERRING = re.compile(r"\b(it|that|this|those|these|them|they|there|one|ones)\b", re.IGNORECASE)
+_REFERRING = re.compile(
+    r"\b(it|that|this|those|these|them|they|there|one|ones|again|instead|too|as well)\b",
+    re.IGNORECASE)
 
 
 def validate(message: object, history: object, max_chars: int, max_turns: int
@@ -54,7 +56,7 @@ def is_follow_up(message: str) -> bool:
         return True
     if _FOLLOW_UP_START.search(message) and len(words) <= 12:
         return True
-    return len(words) <= 8 and bool(_REFERRING.search(message))
+    return len(words) <= 10 and bool(_REFERRING.search(message))
 
 
 def condense_query(message: str, history: Sequence[Mapping[str, str]]) -> str:

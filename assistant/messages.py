@@ -49,3 +49,40 @@ def join_reasons(reasons: tuple[str, ...] | list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- Web surfaces: Gradio chat and the embeddable widget --------------------------------
+# The widget receives these through the `/widget.js` response (see assistant/server.py),
+# so its wording changes here too.
+
+UI_TITLE = "Leg press back-pain assistant"
+UI_INTRO = (
+    "Ask about back pain or leg numbness around the leg press: setup and form, choosing "
+    "the weight, warming up, muscle imbalances, soreness, and when to see a professional."
+)
+UI_EXAMPLES = (
+    "How should I set up the leg press so my lower back stays on the pad?",
+    "My lower back aches after leg press. Am I using too much weight?",
+    "What's a good warm-up before heavy leg press?",
+    "Why does my leg go numb during leg press?",
+)
+WIDGET_GREETING = (
+    "Hi! I answer questions about back pain and leg numbness around the leg press, "
+    "with the sources I used."
+)
+BANNER_PROFESSIONAL = "See a doctor or physiotherapist"
+BANNER_EMERGENCY = "Urgent: get medical care now"
+SOURCES_LABEL = "Sources"
+UI_INPUT_LABEL = "Your question"
+UI_INPUT_PLACEHOLDER = "Type your question…"
+UI_SEND = "Send"
+UI_OPEN = "Open chat"
+UI_CLOSE = "Close chat"
+UI_THINKING = "Checking the guidance…"
+UI_HELPFUL = "Helpful"
+UI_NOT_HELPFUL = "Not helpful"
+UI_FEEDBACK_THANKS = "Thanks for the feedback."
+UI_ERROR = "Sorry, something went wrong on our side. Please try again in a moment."
+UI_UNREACHABLE = "Sorry, I couldn't reach the assistant. Check your connection and try again."
+# {seconds}: how long until the client may ask again.
+UI_RATE_LIMITED = "You're asking quickly. Please wait {seconds} seconds and try again."

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,16 +71,19 @@ class ServerThread:
         self.sock.close()
 
 
-def sample_page(widget_src: str, extra_head: str = "") -> str:
+def sample_page(widget_src: str, extra_head: str = "", extra_attrs: str = "") -> str:
     """The sample gym page with its widget tag pointing at `widget_src`."""
     html = SAMPLE_PAGE.read_text(encoding="utf-8")
-    html, count = re.subn(r'src="[^"]*/widget\.js"', f'src="{widget_src}"', html)
+    html, count = re.subn(r'src="[^"]*/widget\.js"', f'src="{widget_src}" {extra_attrs}', html)
     assert count == 1, "the sample page must have exactly one widget tag"
     return html.replace("</head>", extra_head + "</head>", 1)
 
 
 def gym_site(assistant_url: str) -> Starlette:
-    """A stand-in for a gym's website on another origin: `/` and `/hostile` (hostile CSS)."""
+    """A stand-in for a gym's website on another origin.
+
+    `/` is the sample page, `/hostile` adds hostile CSS, `/options` sets data- options.
+    """
     src = f"{assistant_url}/widget.js"
 
     async def index(request):
@@ -89,7 +92,16 @@ def gym_site(assistant_url: str) -> Starlette:
     async def hostile(request):
         return HTMLResponse(sample_page(src, HOSTILE_CSS))
 
-    return Starlette(routes=[Route("/", index), Route("/hostile", hostile)])
+    async def options(request):
+        # Bottom left, open on load, and an accent that is not a colour (ignored).
+        attrs = 'data-position="bottom-left" data-open data-accent="red;}*{display:none"'
+        return HTMLResponse(sample_page(src, extra_attrs=attrs))
+
+    async def favicon(request):
+        return Response(status_code=204)
+
+    return Starlette(routes=[Route("/", index), Route("/hostile", hostile),
+                             Route("/options", options), Route("/favicon.ico", favicon)])
 
 
 def launch_chromium(playwright):

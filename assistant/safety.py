@@ -1,0 +1,329 @@
+"""Safety triage: route a message to emergency / professional / answer / out_of_scope.
+
+Two layers, chosen by measurement on the tuning part of `eval/triage.jsonl` (see
+`eval/TRIAGE.md`):
+
+1. A reviewed lexicon (`safety_lexicon.RULES`) of symptom patterns run on normalised
+   text: typos of key terms are corrected first, and a NegEx-style scope lets "no
+   numbness or tingling" clear a finding while "can't feel anything below my waist" or
+   "not sure if it's numbness" do not. Every earlier user turn is scanned the same way,
+   so a symptom reported two turns ago still counts, and a later explicit denial of the
+   same symptom retracts it. Injection or role-play text never removes a finding.
+2. Cosine similarity of the message embedding to a few reviewed exemplars, used only
+   where the lexicon is silent: to catch paraphrased red flags and to tell on-topic
+   questions from unrelated ones.
+
+Every decision carries reasons: the plain-words symptom (or trigger) behind it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import safety_lexicon as lex
+from .embeddings import Embedder
+from .types import SEVERITY, Triage
+
+OUT_OF_SCOPE_REASON = "not about exercise or back/leg symptoms"
+REPURPOSE_REASON = "a request for something other than exercise guidance"
+ANSWER_REASON = "an exercise question with no warning symptoms"
+
+# Backstop thresholds, set on the tuning split (see eval/TRIAGE.md for the sweep).
+FLAG_SIMILARITY = 0.70  # exemplar cosine a paraphrased red flag must reach ...
+FLAG_MARGIN = 0.10  # ... and by how much it must beat the closest harmless exemplar
+TOPIC_MARGIN = 0.20  # on-topic when the closest on-topic exemplar beats the unrelated ones by this
+FOLLOW_UP_MARGIN = 0.0  # a follow-up in an on-topic chat only needs to lean on-topic
+FOLLOW_UP_WORDS = 12  # without an embedder, short follow-ups inherit the chat's topic
+
+
+# --------------------------------------------------------------------------- normalising
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+_WORD = re.compile(r"[a-z]+")
+_CONTRACTION = re.compile(r"\b(" + "|".join(lex.CONTRACTIONS) + r")\b")
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance (Damerau-Levenshtein with adjacent swaps)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _allowed_typos(length: int) -> int:
+    return 0 if length < 5 else 1 if length < 8 else 2
+
+
+@lru_cache(maxsize=1)
+def _typo_index() -> dict[str, tuple[str, ...]]:
+    """SymSpell-style index: every one-letter deletion of each key term -> terms."""
+    index: dict[str, set[str]] = {}
+    for term in lex.FUZZY_TERMS:
+        for variant in {term, *(term[:i] + term[i + 1:] for i in range(len(term)))}:
+            index.setdefault(variant, set()).add(term)
+    return {k: tuple(sorted(v)) for k, v in index.items()}
+
+
+@lru_cache(maxsize=4096)
+def correct_typo(word: str) -> str:
+    """Map a misspelt key term ("numbnes", "tinglng", "bladdr") to the term, else unchanged."""
+    if len(word) < 5 or word in lex.PROTECTED_WORDS or word in lex.FUZZY_TERMS:
+        return word
+    index = _typo_index()
+    candidates: set[str] = set()
+    for variant in {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}:
+        candidates.update(index.get(variant, ()))
+    best, best_distance = word, 99
+    for term in sorted(candidates):
+        limit = min(_allowed_typos(len(word)), _allowed_typos(len(term)))
+        distance = _edit_distance(word, term)
+        if 0 < distance <= limit and distance < best_distance:
+            best, best_distance = term, distance
+    return best
+
+
+@lru_cache(maxsize=2048)
+def normalise(text: str) -> str:
+    """Lower-case, straight apostrophes, contractions restored, key-term typos fixed."""
+    text = " ".join(text.translate(_APOSTROPHES).lower().split())
+    text = _CONTRACTION.sub(lambda m: lex.CONTRACTIONS[m.group(1)], text)
+    return _WORD.sub(lambda m: correct_typo(m.group(0)), text)
+
+
+# --------------------------------------------------------------------------- lexicon
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_RULES = tuple((rule, _compile(rule.pattern)) for rule in lex.RULES)
+_UNLESS = {rule.concept: _compile(rule.unless) for rule in lex.RULES if rule.unless}
+_NEGATION = _compile(lex.NEGATION_TRIGGERS)
+_PSEUDO = _compile(lex.PSEUDO_NEGATIONS)
+_TERMINATOR = _compile(lex.NEGATION_TERMINATORS)
+_SYMPTOM_WORD = _compile(lex.SYMPTOM_WORD)
+_RULED_OUT_AFTER = _compile(r"(?:\w+ ){0,3}?(?:was |has been |been |is |were )?ruled out")
+_SENTENCE = _compile(r"[^.!?;\n]+")
+_BACK = _compile(lex.BACK)
+_NOT_BACK = _compile(lex.NOT_BACK)
+_PAIN = _compile(lex.PAIN)
+_DOMAIN = _compile(lex.DOMAIN)
+_INJECTION = _compile(lex.INJECTION)
+_OFF_TOPIC = _compile(lex.OFF_TOPIC_REQUEST)
+_TOPIC_SWITCH = _compile(lex.TOPIC_SWITCH)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One symptom pattern matched in one message, possibly negated."""
+
+    concept: str
+    route: str
+    reason: str
+    negated: bool
+
+
+def _negation_scopes(text: str) -> list[tuple[int, int, int]]:
+    """(trigger start, trigger end, scope end) for each real negation in `text`."""
+    pseudo = [m.span() for m in _PSEUDO.finditer(text)]
+    scopes = []
+    for m in _NEGATION.finditer(text):
+        if any(a <= m.start() < b for a, b in pseudo):
+            continue
+        end = len(text)
+        terminator = _TERMINATOR.search(text, m.end())
+        if terminator:
+            end = terminator.start()
+        comma = text.find(",", m.end(), end)
+        if comma != -1 and not _SYMPTOM_WORD.search(text, m.end(), comma):
+            end = comma
+        words = list(_WORD.finditer(text, m.end(), end))
+        if len(words) > lex.NEGATION_WINDOW:
+            end = words[lex.NEGATION_WINDOW - 1].end()
+        scopes.append((m.start(), m.end(), end))
+    return scopes
+
+
+def _is_negated(text: str, key: tuple[int, int], scopes: list[tuple[int, int, int]]) -> bool:
+    k_start, k_end = key
+    for t_start, t_end, s_end in scopes:
+        # A negation inside the symptom words is the symptom ("can't feel my foot").
+        if t_start < k_end and k_start < t_end:
+            continue
+        if t_end <= k_start < s_end:
+            return True
+    return bool(_RULED_OUT_AFTER.match(text, k_end + 1))
+
+
+def _key_span(match: re.Match[str]) -> tuple[int, int]:
+    for name, value in match.groupdict().items():
+        if value is not None and name.startswith("k"):
+            return match.span(name)
+    return match.span()
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    for m in _SENTENCE.finditer(text):
+        if m.start() <= pos < m.end():
+            return m.group(0)
+    return text
+
+
+def mentions_back_pain(text: str) -> bool:
+    """True when `text` (normalised) talks about pain in the back, not 'going back'."""
+    masked = _NOT_BACK.sub(" ", text)
+    for m in _BACK.finditer(masked):
+        window = masked[max(0, m.start() - 40): m.end() + 60]
+        if _PAIN.search(window):
+            return True
+    return False
+
+
+@lru_cache(maxsize=2048)
+def find_symptoms(text: str, back_pain: bool) -> tuple[Finding, ...]:
+    """Every lexicon rule that matches normalised `text`, one finding per concept."""
+    scopes = _negation_scopes(text)
+    by_concept: dict[str, Finding] = {}
+    for rule, pattern in _RULES:
+        if rule.needs_back_pain and not back_pain:
+            continue
+        for match in pattern.finditer(text):
+            unless = _UNLESS.get(rule.concept)
+            if unless and unless.search(_sentence_at(text, match.start())):
+                continue
+            negated = _is_negated(text, _key_span(match), scopes)
+            seen = by_concept.get(rule.concept)
+            # Affirmed beats negated within one message ("no pain, but my shin is numb").
+            if seen is None or (seen.negated and not negated):
+                by_concept[rule.concept] = Finding(rule.concept, rule.route, rule.reason, negated)
+    return tuple(by_concept.values())
+
+
+def _user_turns(history: Sequence[Mapping[str, str]]) -> list[str]:
+    return [t.get("content", "") for t in history if t.get("role") == "user" and t.get("content")]
+
+
+def lexicon_findings(message: str, history: Sequence[Mapping[str, str]] = ()) -> list[Finding]:
+    """Affirmed findings over the conversation; a later denial retracts an earlier report."""
+    return [f for f in _scan(message, history)[0].values() if not f.negated]
+
+
+def _scan(
+    message: str, history: Sequence[Mapping[str, str]]
+) -> tuple[dict[str, Finding], tuple[Finding, ...], bool]:
+    """(latest finding per concept, findings in `message`, earlier user turns on-topic)."""
+    earlier = [normalise(t) for t in _user_turns(history)]
+    text = normalise(message)
+    back_pain = any(mentions_back_pain(t) for t in (*earlier, text))
+    state: dict[str, Finding] = {}
+    history_on_topic = False
+    for turn in earlier:
+        found = find_symptoms(turn, back_pain)
+        history_on_topic = history_on_topic or bool(found) or bool(_DOMAIN.search(turn))
+        state.update((f.concept, f) for f in found)
+    current = find_symptoms(text, back_pain)
+    state.update((f.concept, f) for f in current)
+    return state, current, history_on_topic
+
+
+def clear_caches() -> None:
+    """Forget cached per-message work (benchmarks time the uncached path)."""
+    normalise.cache_clear()
+    find_symptoms.cache_clear()
+
+
+def _decide(findings: Sequence[Finding]) -> Triage | None:
+    if not findings:
+        return None
+    route = max((f.route for f in findings), key=SEVERITY.__getitem__)
+    reasons = tuple(dict.fromkeys(f.reason for f in findings if f.route == route))
+    return Triage(route, reasons)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- triager
+@dataclass(frozen=True)
+class _Bank:
+    vectors: np.ndarray  # (n, d) exemplar embeddings
+    routes: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+class Triager:
+    """Decides the route for the latest user message given earlier user turns."""
+
+    def __init__(self, embedder: Embedder | None = None):
+        self.embedder = embedder
+        self._bank: _Bank | None = None
+
+    def _exemplars(self) -> _Bank | None:
+        if self.embedder is None:
+            return None
+        if self._bank is None:
+            routes, reasons, texts = zip(*lex.EXEMPLARS, strict=True)
+            vectors = np.asarray(self.embedder.embed(list(texts)), dtype=np.float32)
+            self._bank = _Bank(vectors, routes, reasons)
+        return self._bank
+
+    def similarities(self, vector: np.ndarray) -> dict[str, tuple[float, str]]:
+        """Best exemplar cosine per route with that exemplar's reason."""
+        bank = self._exemplars()
+        assert bank is not None
+        scores = bank.vectors @ np.asarray(vector, dtype=np.float32).reshape(-1)
+        best: dict[str, tuple[float, str]] = {}
+        for score, route, reason in zip(scores.tolist(), bank.routes, bank.reasons, strict=True):
+            if route not in best or score > best[route][0]:
+                best[route] = (score, reason)
+        return best
+
+    def triage(
+        self,
+        message: str,
+        history: Sequence[Mapping[str, str]] = (),
+        vector: np.ndarray | None = None,
+    ) -> Triage:
+        state, current, history_on_topic = _scan(message, history)
+        decided = _decide([f for f in state.values() if not f.negated])
+        if decided is not None:
+            return decided
+
+        text = normalise(message)
+        if vector is None and self.embedder is not None:
+            vector = self.embedder.embed([message])[0]
+        sims = self.similarities(vector) if vector is not None else None
+
+        # Embeddings ignore negation ("no numbness" sits next to "numbness"), so a message
+        # that denies a symptom never reaches the backstop.
+        if sims is not None and not current:
+            flag_route = max(("emergency", "professional"), key=lambda r: sims[r][0])
+            flag_score, flag_reason = sims[flag_route]
+            if flag_score >= FLAG_SIMILARITY and flag_score - sims["answer"][0] >= FLAG_MARGIN:
+                return Triage(flag_route, (flag_reason,))  # type: ignore[arg-type]
+
+        if _OFF_TOPIC.search(text):
+            reason = REPURPOSE_REASON if _INJECTION.search(text) else OUT_OF_SCOPE_REASON
+            return Triage("out_of_scope", (reason,))
+        # A denied symptom ("no numbness, just tight") is still a message about symptoms.
+        on_topic = bool(current) or bool(_DOMAIN.search(text))
+        if _INJECTION.search(text) and not on_topic:
+            return Triage("out_of_scope", (REPURPOSE_REASON,))
+        if on_topic:
+            return Triage("answer", (ANSWER_REASON,))
+        follow_up = history_on_topic and not _TOPIC_SWITCH.search(text)
+        if sims is not None:
+            topical = max(sims["answer"][0], sims["professional"][0], sims["emergency"][0])
+            margin = topical - sims["out_of_scope"][0]
+            if margin >= TOPIC_MARGIN or (follow_up and margin >= FOLLOW_UP_MARGIN):
+                return Triage("answer", (ANSWER_REASON,))
+        elif follow_up and len(_WORD.findall(text)) <= FOLLOW_UP_WORDS:
+            return Triage("answer", (ANSWER_REASON,))
+        return Triage("out_of_scope", (OUT_OF_SCOPE_REASON,))

@@ -1,0 +1,494 @@
+"""One FastAPI app for every web surface: JSON API, widget script and the Gradio chat.
+
+`create_app(bot, settings)` wires the routes around an already-loaded `Assistant`;
+`serve(settings)` loads it (building the index first if missing) and runs uvicorn.
+Nothing a user types is logged or stored unless `settings.log_transcripts` is on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from assistant import messages
+from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant import Assistant
+    from assistant.types import Reply
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+ROUTES = ("answer", "professional", "emergency", "out_of_scope")
+ROLES = ("user", "assistant")
+# Earlier assistant turns are full replies, so they may be longer than a question.
+HISTORY_CHARS_FACTOR = 10
+WIDGET_CACHE_CONTROL = "public, max-age=3600"
+SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
+
+
+class ApiError(Exception):
+    """A request the API refuses; becomes `{"error": message}` with `status`."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None):
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """Exception type and where it was raised, without its message (which could quote
+    what the user typed): enough for an operator to find the bug."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return type(exc).__name__ + where
+
+
+# --- validation (pure) -----------------------------------------------------------------
+
+
+def parse_question(payload: Any, settings: Settings) -> tuple[str, list[dict[str, str]]]:
+    """Check an /api/ask body and return (message, history), or raise InvalidQuestionError."""
+    if not isinstance(payload, dict):
+        raise InvalidQuestionError(
+            'The body must be a JSON object like {"message": "...", "history": []}.'
+        )
+    message = payload.get("message")
+    if not isinstance(message, str):
+        raise InvalidQuestionError('"message" is required and must be a string.')
+    message = message.strip()
+    if not message:
+        raise InvalidQuestionError("The message is empty; please type a question.")
+    if len(message) > settings.max_message_chars:
+        raise InvalidQuestionError(
+            f"The message is {len(message)} characters long; the limit is "
+            f"{settings.max_message_chars}. Please shorten it."
+        )
+    history = payload.get("history", [])
+    if history is None:
+        history = []
+    if not isinstance(history, list):
+        raise InvalidQuestionError('"history" must be a list of {"role", "content"} turns.')
+    if len(history) > settings.max_history_turns:
+        raise InvalidQuestionError(
+            f"The history has {len(history)} turns; at most {settings.max_history_turns} "
+            "are accepted. Send only the latest turns."
+        )
+    max_turn_chars = settings.max_message_chars * HISTORY_CHARS_FACTOR
+    turns = []
+    for i, turn in enumerate(history):
+        if not isinstance(turn, dict):
+            raise InvalidQuestionError(
+                f'History turn {i} must be an object with "role" and "content".'
+            )
+        role, content = turn.get("role"), turn.get("content")
+        if role not in ROLES:
+            raise InvalidQuestionError(
+                f'History turn {i} has role {role!r}; use "user" or "assistant".'
+            )
+        if not isinstance(content, str):
+            raise InvalidQuestionError(f'History turn {i} needs "content" as a string.')
+        if len(content) > max_turn_chars:
+            raise InvalidQuestionError(
+                f"History turn {i} is {len(content)} characters long; "
+                f"the limit is {max_turn_chars}."
+            )
+        turns.append({"role": role, "content": content})
+    return message, turns
+
+
+def max_body_bytes(settings: Settings) -> int:
+    """Largest /api/ask body that could still be valid (UTF-8 and JSON escaping included)."""
+    chars = settings.max_message_chars * (1 + settings.max_history_turns * HISTORY_CHARS_FACTOR)
+    return chars * 6 + 4096
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        raise ApiError(415, "Send the question as JSON with Content-Type: application/json.")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, f"The request body is larger than {limit} bytes.")
+    body = await request.body()
+    if len(body) > limit:
+        raise ApiError(413, f"The request body is larger than {limit} bytes.")
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise ApiError(400, "The request body is not valid JSON.") from None
+
+
+# --- rate limit, feedback --------------------------------------------------------------
+
+
+class RateLimiter:
+    """Token bucket per client: `per_minute` questions in a burst, refilled evenly; 0 = off."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic,
+                 max_clients: int = 10_000):
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.clock = clock
+        self.max_clients = max_clients
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, key: str) -> float:
+        """Take one token; return 0.0 if allowed, else the seconds until the next token."""
+        if self.capacity <= 0:
+            return 0.0
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens >= 1.0:
+                self._buckets[key] = (tokens - 1.0, now)
+                self._prune(now)
+                return 0.0
+            self._buckets[key] = (tokens, now)
+            return (1.0 - tokens) / self.rate
+
+    def _prune(self, now: float) -> None:
+        # Full buckets carry no state, so dropping them keeps memory bounded.
+        if len(self._buckets) > self.max_clients:
+            full = now - self.capacity / self.rate
+            self._buckets = {k: v for k, v in self._buckets.items() if v[1] > full}
+
+
+class Transcripts:
+    """Opt-in log of what users typed and what they got (`data_dir/transcripts.jsonl`)."""
+
+    def __init__(self, settings: Settings):
+        self.path = Path(settings.data_dir) / "transcripts.jsonl"
+        self.enabled = settings.log_transcripts
+        self._lock = threading.Lock()
+
+    def write(self, kind: str, **fields: Any) -> None:
+        if not self.enabled:
+            return
+        entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"),
+                 "kind": kind, **fields}
+        with self._lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with self.path.open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            except OSError:
+                log.warning("could not write transcript to %s", self.path)
+
+    def reply(self, surface: str, message: str, reply: Reply) -> None:
+        self.write("ask", surface=surface, message=message, route=reply.route,
+                   answer=reply.text)
+
+
+class Feedback:
+    """Thumbs up/down counts per route, kept in `data_dir/feedback.json`.
+
+    What was asked and answered goes to the transcript only when transcript
+    logging is switched on.
+    """
+
+    def __init__(self, settings: Settings, transcripts: Transcripts | None = None):
+        self.path = Path(settings.data_dir) / "feedback.json"
+        self.transcripts = transcripts
+        self._lock = threading.Lock()
+        self._counts = {route: {"up": 0, "down": 0} for route in ROUTES}
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            for route, votes in stored.items():
+                if route in self._counts:
+                    for vote in ("up", "down"):
+                        self._counts[route][vote] = int(votes.get(vote, 0))
+        except (OSError, ValueError, AttributeError, TypeError):
+            pass
+
+    def record(self, route: str, helpful: bool, message: str | None = None,
+               answer: str | None = None) -> None:
+        if route not in self._counts:
+            route = "answer"
+        vote = "up" if helpful else "down"
+        with self._lock:
+            self._counts[route][vote] += 1
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = self.path.with_suffix(".tmp")
+                tmp.write_text(json.dumps(self._counts), encoding="utf-8")
+                tmp.replace(self.path)
+            except OSError:
+                log.warning("could not save feedback counts to %s", self.path)
+        if self.transcripts is not None and (message or answer):
+            self.transcripts.write("feedback", route=route, helpful=helpful,
+                                   message=message, answer=answer)
+        log.info("feedback route=%s vote=%s", route, vote)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        with self._lock:
+            return {route: dict(votes) for route, votes in self._counts.items()}
+
+
+def serialised(bot: Assistant) -> Callable[..., Reply]:
+    """`bot.ask` behind a lock: the engine's query cache is not thread-safe, and one
+    question takes milliseconds, so queuing costs little."""
+    lock = threading.Lock()
+
+    def ask(message: str, history: list[dict[str, str]] | None = None) -> Reply:
+        with lock:
+            return bot.ask(message, history=history)
+
+    return ask
+
+
+# --- origins ---------------------------------------------------------------------------
+
+
+def normalise_origins(origins: list[str]) -> list[str]:
+    return [o.strip().rstrip("/").lower() for o in origins if o.strip()]
+
+
+class OriginGuard:
+    """Refuse state-changing requests from origins that are not allowed.
+
+    CORS headers only stop a page from reading a response; a form post from a
+    disallowed page would still run. This covers the API and Gradio's routes alike.
+    """
+
+    SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+    def __init__(self, app: ASGIApp, allowed_origins: list[str]):
+        self.app = app
+        self.allowed = set(allowed_origins)
+
+    def allows(self, origin: str, headers: Headers) -> bool:
+        if "*" in self.allowed or origin.lower() in self.allowed:
+            return True
+        # Same origin: the page was served by this host.
+        return bool(origin != "null" and urlsplit(origin).netloc == headers.get("host"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in self.SAFE_METHODS:
+            headers = Headers(scope=scope)
+            origin = headers.get("origin")
+            if origin is not None and not self.allows(origin, headers):
+                response = error_response(
+                    403, f"Origin {origin} may not use this assistant; "
+                    "add it to ASSISTANT_ALLOWED_ORIGINS to allow it.",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+# --- widget script ---------------------------------------------------------------------
+
+
+def render_widget(settings: Settings) -> bytes:
+    """The widget script with its wording and limits filled in (one place for wording)."""
+    config = {
+        "greeting": messages.WIDGET_GREETING,
+        "title": messages.UI_TITLE,
+        "disclaimer": messages.DISCLAIMER,
+        "professional": messages.BANNER_PROFESSIONAL,
+        "emergency": messages.BANNER_EMERGENCY,
+        "sources": messages.SOURCES_LABEL,
+        "input": messages.UI_INPUT_LABEL,
+        "placeholder": messages.UI_INPUT_PLACEHOLDER,
+        "send": messages.UI_SEND,
+        "open": messages.UI_OPEN,
+        "close": messages.UI_CLOSE,
+        "thinking": messages.UI_THINKING,
+        "helpful": messages.UI_HELPFUL,
+        "notHelpful": messages.UI_NOT_HELPFUL,
+        "thanks": messages.UI_FEEDBACK_THANKS,
+        "error": messages.UI_ERROR,
+        "unreachable": messages.UI_UNREACHABLE,
+        "maxChars": settings.max_message_chars,
+        "maxTurns": settings.max_history_turns,
+    }
+    # "<" escaped so no string can close a script element if the file is ever inlined.
+    blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
+    source = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+    return source.replace("__WIDGET_CONFIG__", blob, 1).encode("utf-8")
+
+
+# --- app -------------------------------------------------------------------------------
+
+
+def create_app(bot: Assistant, settings: Settings) -> FastAPI:
+    """The FastAPI app: /api/ask, /api/feedback, /healthz, /widget.js and the Gradio chat at /."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import gradio as gr
+
+    from assistant import ui
+
+    app = FastAPI(title=messages.UI_TITLE, docs_url=None, redoc_url=None, openapi_url=None)
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    transcripts = Transcripts(settings)
+    feedback = Feedback(settings, transcripts)
+    ask_bot = serialised(bot)
+    body_limit = max_body_bytes(settings)
+    widget = render_widget(settings)
+    widget_etag = '"' + hashlib.sha256(widget).hexdigest()[:20] + '"'
+    app.state.bot, app.state.settings, app.state.feedback = bot, settings, feedback
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError):
+        return error_response(exc.status, exc.message, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        return error_response(exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception):
+        log.error("unhandled %s on %s", describe_failure(exc), request.url.path)
+        return error_response(500, SERVER_ERROR)
+
+    @app.post("/api/ask")
+    async def ask(request: Request):
+        client = request.client.host if request.client else "unknown"
+        wait = limiter.acquire(client)
+        if wait:
+            seconds = max(1, math.ceil(wait))
+            raise ApiError(429, messages.UI_RATE_LIMITED.format(seconds=seconds),
+                           {"Retry-After": str(seconds)})
+        payload = await read_json(request, body_limit)
+        started = time.perf_counter()
+        try:
+            message, history = parse_question(payload, settings)
+            reply = await run_in_threadpool(ask_bot, message, history=history)
+        except InvalidQuestionError as exc:
+            raise ApiError(400, str(exc)) from None
+        except IndexUnavailableError as exc:
+            log.error("index unavailable: %s", exc)
+            raise ApiError(503, str(exc)) from None
+        except AssistantError as exc:
+            raise ApiError(400, str(exc)) from None
+        except Exception as exc:
+            log.error("ask failed: %s", describe_failure(exc))
+            raise ApiError(500, SERVER_ERROR) from None
+        log.info("ask route=%s citations=%d ms=%.0f", reply.route, len(reply.citations),
+                 (time.perf_counter() - started) * 1000)
+        transcripts.reply("api", message, reply)
+        return reply.to_dict()
+
+    @app.post("/api/feedback")
+    async def post_feedback(request: Request):
+        payload = await read_json(request, body_limit)
+        if not isinstance(payload, dict) or not isinstance(payload.get("helpful"), bool):
+            raise ApiError(400, 'Send {"helpful": true|false, "route": "answer"}.')
+        route = payload.get("route", "answer")
+        if route not in ROUTES:
+            raise ApiError(400, f"Unknown route {route!r}; use one of {', '.join(ROUTES)}.")
+        text = {k: payload.get(k) if isinstance(payload.get(k), str) else None
+                for k in ("message", "answer")}
+        feedback.record(route, payload["helpful"], **text)
+        return {"ok": True}
+
+    @app.get("/api/feedback")
+    async def get_feedback():
+        return feedback.counts()
+
+    @app.get("/healthz")
+    async def healthz():
+        try:
+            stats = await run_in_threadpool(bot.stats)
+        except Exception as exc:
+            log.error("health check failed: %s", describe_failure(exc))
+            return JSONResponse({"ready": False, "error": SERVER_ERROR}, status_code=503)
+        return JSONResponse(stats, status_code=200 if stats.get("ready") else 503)
+
+    @app.api_route("/widget.js", methods=["GET", "HEAD"])
+    async def widget_js(request: Request):
+        headers = {
+            "Cache-Control": WIDGET_CACHE_CONTROL,
+            "ETag": widget_etag,
+            "X-Content-Type-Options": "nosniff",
+        }
+        if widget_etag in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        return Response(widget, media_type="text/javascript; charset=utf-8", headers=headers)
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                   include_in_schema=False)
+    async def api_fallback(rest: str):
+        # Without this, Gradio (mounted at "/") would answer unknown API paths with HTML.
+        if rest == "ask":
+            raise ApiError(405, "Use POST /api/ask with a JSON body.", {"Allow": "POST"})
+        if rest == "feedback":
+            raise ApiError(405, "Use GET or POST /api/feedback.", {"Allow": "GET, POST"})
+        raise ApiError(404, f"There is no /api/{rest}; see POST /api/ask and /api/feedback.")
+
+    @app.get("/chat", include_in_schema=False)
+    async def chat_redirect():
+        return RedirectResponse("./")
+
+    origins = normalise_origins(settings.allowed_origins)
+    app.add_middleware(OriginGuard, allowed_origins=origins)
+    # Gradio adds no CORS headers of its own when the parent app has Starlette's
+    # CORSMiddleware, so this allow-list is the one policy for the API and Gradio's routes.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
+
+    blocks = ui.build(bot, settings, ask=ask_bot, on_feedback=feedback.record,
+                      on_reply=transcripts.reply if transcripts.enabled else None)
+    return gr.mount_gradio_app(
+        app, blocks, path="/",
+        ssr_mode=False, mcp_server=False, run_history=False, show_error=False,
+        footer_links=["api", "settings"], theme=ui.theme(), css=ui.CSS,
+    )
+
+
+def serve(settings: Settings | None = None) -> None:
+    """Load the assistant (building the index first if it is missing) and serve it."""
+    import uvicorn
+
+    from assistant import Assistant
+
+    settings = settings or Settings()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    print("Loading the assistant (the first run builds the index)…", flush=True)
+    bot = Assistant.load(settings)
+    app = create_app(bot, settings)
+    stats = bot.stats()
+    base = f"http://{settings.host}:{settings.port}"
+    print(
+        f"Ready: {stats.get('documents')} documents, {stats.get('chunks')} passages.\n"
+        f"  Chat:   {base}/\n  API:    POST {base}/api/ask\n"
+        f"  Widget: <script src=\"{base}/widget.js\" defer></script>",
+        flush=True,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

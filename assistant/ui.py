@@ -1,0 +1,203 @@
+"""Gradio chat for trainers and standalone use, mounted by `assistant.server`.
+
+The chat function is a plain `fn(message, history)`; turning a Reply into chat
+messages (`reply_messages`) and chat history back into engine history
+(`engine_history`) are pure functions so they can be tested without a browser.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from assistant import messages  # noqa: E402
+from assistant.errors import AssistantError  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+if TYPE_CHECKING:
+    from assistant import Assistant
+    from assistant.types import Citation, Reply
+
+log = logging.getLogger(__name__)
+
+FeedbackFn = Callable[..., None]
+
+BANNER_CLASS = "route-banner"
+BANNERS = {
+    "professional": ("⚠", messages.BANNER_PROFESSIONAL),
+    "emergency": ("⚠", messages.BANNER_EMERGENCY),
+}
+_BANNER_RE = re.compile(r'^<div class="route-banner route-(\w+)"[^>]*>.*?</div>\s*', re.S)
+
+CSS = """
+.route-banner { display: block; margin: 0 0 .6em; padding: .45em .7em; border-radius: 6px;
+  font-weight: 700; border-left: 5px solid; }
+.route-professional { background: #fff4d6; color: #5c3d00; border-color: #d48a00; }
+.route-emergency { background: #fde2e1; color: #7a0b0b; border-color: #c81e1e; }
+.disclaimer { font-size: .9em; opacity: .85; }
+@media (max-width: 640px) { .gradio-container { padding-left: 8px !important;
+  padding-right: 8px !important; } }
+"""
+
+
+def theme() -> gr.themes.Base:
+    """Default theme with system fonts only, so the page makes no font requests."""
+    system = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"]
+    mono = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
+    return gr.themes.Default(primary_hue="teal", font=system, font_mono=mono)
+
+
+def _text(content: Any) -> str:
+    """Plain text of a chat message's content (Gradio 6 passes a list of content blocks)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text", "")) if content.get("type", "text") == "text" else ""
+    if isinstance(content, (list, tuple)):
+        return "\n".join(t for t in (_text(c) for c in content) if t)
+    return ""
+
+
+def _source_label(citation: Citation) -> str:
+    section = citation.section or citation.title
+    if citation.title and not section.startswith(citation.title):
+        section = f"{citation.title} › {section}"
+    return section
+
+
+def reply_messages(reply: Reply) -> list[dict]:
+    """Chat messages for one reply: the answer (with a route banner first) and its sources."""
+    text = reply.text
+    if reply.route in BANNERS:
+        icon, label = BANNERS[reply.route]
+        text = (
+            f'<div class="{BANNER_CLASS} route-{reply.route}" role="alert">'
+            f"{icon} {html.escape(label)}</div>\n\n{text}"
+        )
+    out = [{"role": "assistant", "content": text}]
+    if reply.citations:
+        parts = []
+        for c in reply.citations:
+            passage = "\n".join("> " + line for line in c.text.splitlines() if line.strip())
+            parts.append(f"**[{c.n}] {_source_label(c)}**\n\n{passage}")
+        out.append({
+            "role": "assistant",
+            "content": "\n\n".join(parts),
+            "metadata": {"title": f"{messages.SOURCES_LABEL} ({len(reply.citations)})",
+                         "status": "done"},
+        })
+    return out
+
+
+def engine_history(history: list[dict], max_turns: int) -> list[dict[str, str]]:
+    """Chat history as the engine expects it: text turns, no source lists, no banners."""
+    turns = []
+    for message in history or []:
+        role = message.get("role")
+        if role not in ("user", "assistant") or (message.get("metadata") or {}).get("title"):
+            continue
+        text = _BANNER_RE.sub("", _text(message.get("content"))).strip()
+        if text:
+            turns.append({"role": role, "content": text})
+    return turns[-max_turns:] if max_turns else []
+
+
+def route_of(text: str) -> str:
+    """The route a displayed reply had, read back from its banner."""
+    match = _BANNER_RE.match(text)
+    return match.group(1) if match else "answer"
+
+
+def make_chat_fn(ask: Callable[..., Reply], settings: Settings,
+                 on_reply: Callable[[str, str, Reply], None] | None = None,
+                 ) -> Callable[[str, list], list[dict]]:
+    """The plain `fn(message, history)` behind the chat; errors become a friendly message."""
+
+    def chat(message: str, history: list[dict]) -> list[dict]:
+        message = (message or "").strip()
+        if not message:
+            return [{"role": "assistant", "content": "Please type a question."}]
+        if len(message) > settings.max_message_chars:
+            return [{"role": "assistant", "content":
+                     f"Please keep questions under {settings.max_message_chars} characters."}]
+        try:
+            reply = ask(message, history=engine_history(history, settings.max_history_turns))
+        except AssistantError as exc:
+            return [{"role": "assistant", "content": str(exc)}]
+        except Exception as exc:
+            from assistant.server import describe_failure
+
+            log.error("chat failed: %s", describe_failure(exc))
+            return [{"role": "assistant", "content": messages.UI_ERROR}]
+        log.info("chat route=%s citations=%d", reply.route, len(reply.citations))
+        if on_reply is not None:
+            on_reply("gradio", message, reply)
+        return reply_messages(reply)
+
+    return chat
+
+
+def build(bot: Assistant, settings: Settings, *, ask: Callable[..., Reply] | None = None,
+          on_feedback: FeedbackFn | None = None,
+          on_reply: Callable[[str, str, Reply], None] | None = None) -> gr.Blocks:
+    """The chat page: intro, disclaimer, chat with examples, thumbs up/down.
+
+    `ask` defaults to `bot.ask`; the server passes a serialised one shared with the API.
+    """
+    chat = make_chat_fn(ask or bot.ask, settings, on_reply)
+
+    def like(history: list[dict], data: gr.LikeData) -> None:
+        if on_feedback is None or data.liked not in (True, False):
+            return
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        # A vote on the sources list counts for the answer above it.
+        while 0 < index < len(history) and (history[index].get("metadata") or {}).get("title"):
+            index -= 1
+        answer = _text(history[index].get("content")) if 0 <= index < len(history) else ""
+        extra = {}
+        if settings.log_transcripts:
+            asked = [m for m in history[:index] if m.get("role") == "user"]
+            extra = {"message": _text(asked[-1]["content"]) if asked else None,
+                     "answer": answer}
+        on_feedback(route_of(answer), bool(data.liked), **extra)
+
+    with gr.Blocks(title=messages.UI_TITLE, fill_height=True, analytics_enabled=False) as demo:
+        gr.Markdown(f"## {messages.UI_TITLE}\n{messages.UI_INTRO}")
+        chatbot = gr.Chatbot(
+            label=messages.UI_TITLE,
+            show_label=False,
+            scale=1,
+            min_height=320,
+            sanitize_html=True,
+            allow_tags=False,
+            feedback_options=("Like", "Dislike"),
+        )
+        gr.ChatInterface(
+            chat,
+            chatbot=chatbot,
+            textbox=gr.Textbox(
+                placeholder=messages.UI_INPUT_PLACEHOLDER,
+                label=messages.UI_INPUT_LABEL,
+                show_label=False,
+                max_length=settings.max_message_chars,
+                submit_btn=messages.UI_SEND,
+                autofocus=False,
+            ),
+            examples=list(messages.UI_EXAMPLES),
+            cache_examples=False,
+            fill_height=True,
+            api_name="chat",
+            analytics_enabled=False,
+            concurrency_limit=4,
+        )
+        gr.Markdown(messages.DISCLAIMER, elem_classes=["disclaimer"])
+        chatbot.like(like, chatbot, None, queue=False)
+    return demo

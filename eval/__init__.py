@@ -1,0 +1,1 @@
+"""`python -m eval` runs the evaluation suite (see eval/README.md)."""
