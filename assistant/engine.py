@@ -12,6 +12,7 @@ import logging
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -60,6 +61,15 @@ def make_triager(embedder: Embedder | None):
             def triage(self, message, history=(), vector=None):
                 return Triage("answer", ())
     return Triager(embedder)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    message: str
+    query: str
+    vector: np.ndarray  # embedding of `query` (the condensed follow-up, or the message)
+    triage: Triage
+    timings: dict[str, float]
 
 
 class Assistant:
@@ -142,9 +152,14 @@ class Assistant:
         }
 
     def retrieve(self, question: str, history: Sequence[Mapping[str, str]] = ()) -> list[Hit]:
-        """The passages `ask` would use for this question (for the eval and debugging)."""
-        query = condense_query(question, history)
-        return self.retriever.retrieve(query, self.query_embedder.embed([query])[0])
+        """The passages `ask` would draw on for this message, best first (eval, debugging).
+
+        For an emergency that is the corpus's urgent-help passage first, because the
+        emergency reply always cites it. (An out-of-scope reply cites nothing; this still
+        returns what retrieval found, so retrieval can be judged apart from routing.)
+        """
+        prepared = self._prepare(question, history)
+        return self._hits_for(prepared.triage.route, prepared.query, prepared.vector)
 
     def as_langchain_retriever(self, k: int | None = None):
         """This assistant's hybrid retrieval as a LangChain retriever."""
@@ -160,69 +175,86 @@ class Assistant:
         return {h.chunk.id: self._sentences[h.chunk.id] for h in hits
                 if h.chunk.id in self._sentences}
 
-    def ask(self, message: str, history: Sequence[Mapping[str, str]] | None = None) -> Reply:
-        """Answer one message; the route comes from the safety layer, the text from the corpus."""
-        t0 = time.perf_counter()
+    def _prepare(self, message: object, history: object) -> _Prepared:
+        """Validate, condense a follow-up, embed once, and triage."""
         message, history = validate(message, history, self.settings.max_message_chars,
                                     self.settings.max_history_turns)
         query = condense_query(message, history)
         texts = [message] if query == message else [message, query]
+        t0 = time.perf_counter()
         vectors = self.query_embedder.embed(texts)
         t1 = time.perf_counter()
         triage: Triage = self.triager.triage(message, history, vectors[0])
         t2 = time.perf_counter()
-        reply = self._respond(triage, message, query, vectors[-1], history)
-        t3 = time.perf_counter()
-        timings = {"embed_ms": (t1 - t0) * 1e3, "triage_ms": (t2 - t1) * 1e3,
-                   "answer_ms": (t3 - t2) * 1e3, "total_ms": (t3 - t0) * 1e3}
+        return _Prepared(message, query, vectors[-1], triage,
+                         {"embed_ms": (t1 - t0) * 1e3, "triage_ms": (t2 - t1) * 1e3})
+
+    def _hits_for(self, route: str, query: str, vector: np.ndarray) -> list[Hit]:
+        hits = self.retriever.retrieve(query, vector)
+        if route == "emergency":
+            urgent = self._red_flag_hit(vector)
+            if urgent is not None:
+                hits = [urgent, *(h for h in hits if h.chunk.id != urgent.chunk.id)]
+                hits = hits[: self.settings.top_k]
+        return hits
+
+    def ask(self, message: str, history: Sequence[Mapping[str, str]] | None = None) -> Reply:
+        """Answer one message; the route comes from the safety layer, the text from the corpus."""
+        t0 = time.perf_counter()
+        p = self._prepare(message, history)
+        t1 = time.perf_counter()
+        reply = self._respond(p.triage, p.query, p.vector)
+        t2 = time.perf_counter()
+        timings = {**p.timings, "answer_ms": (t2 - t1) * 1e3, "total_ms": (t2 - t0) * 1e3}
         log.info("route=%s citations=%d ms=%.1f", reply.route, len(reply.citations),
                  timings["total_ms"])  # never the message text: it is health information
         return Reply(reply.route, reply.text, reply.citations, reply.reasons, timings)
 
-    def _respond(self, triage: Triage, message: str, query: str, vector: np.ndarray,
-                 history: Sequence[Mapping[str, str]]) -> Reply:
+    def _compose(self, query: str, vector: np.ndarray, hits: Sequence[Hit],
+                 max_sentences: int) -> tuple[str, tuple]:
+        return compose(query, vector, hits, self._sentence_vectors(hits), max_sentences,
+                       idf=self._idf)
+
+    def _respond(self, triage: Triage, query: str, vector: np.ndarray) -> Reply:
         reasons = tuple(triage.reasons)
-        if triage.route == "out_of_scope":
+        route = triage.route
+        if route == "out_of_scope":
             return Reply("out_of_scope", messages.OUT_OF_SCOPE, (), reasons)
-        if triage.route == "emergency":
+        hits = self._hits_for(route, query, vector)
+        if route == "emergency":
+            # Only the urgent-help passage: no exercise advice under an emergency.
             first = messages.EMERGENCY_FIRST_LINE.format(
                 number=self.settings.emergency_number, reasons=messages.join_reasons(reasons))
-            hits = self._red_flag_hits(query, vector)
-            body, citations = compose(message, vector, hits, self._sentence_vectors(hits),
-                                      max_sentences=2, idf=self._idf)
+            body, citations = self._compose(query, vector, hits[:1], max_sentences=2)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("emergency", text, citations, reasons)
 
-        hits = self.retriever.retrieve(query, vector)
         relevant = bool(hits) and max(h.similarity for h in hits) >= self.settings.min_relevance
-        if triage.route == "professional":
+        if route == "professional":
             first = messages.PROFESSIONAL_FIRST_LINE.format(reasons=messages.join_reasons(reasons))
             if any(w in r.lower() for r in reasons for w in ("medic", "dose", "dosage", "pill")):
                 first += " " + messages.NO_MEDICATION
             if not relevant:
                 return Reply("professional", first, (), reasons)
-            body, citations = compose(query, vector, hits, self._sentence_vectors(hits),
-                                      self.settings.max_answer_sentences, idf=self._idf)
+            body, citations = self._compose(query, vector, hits,
+                                            self.settings.max_answer_sentences)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("professional", text, citations, reasons)
 
-        if not relevant:
-            return Reply("out_of_scope", messages.NOT_COVERED, (),
-                         reasons + ("not covered by the guidance",))
-        body, citations = compose(query, vector, hits, self._sentence_vectors(hits),
-                                  self.settings.max_answer_sentences, idf=self._idf)
+        body, citations = ("", ())
+        if relevant:
+            body, citations = self._compose(query, vector, hits,
+                                            self.settings.max_answer_sentences)
         if not body:
             return Reply("out_of_scope", messages.NOT_COVERED, (),
                          reasons + ("not covered by the guidance",))
         return Reply("answer", body, citations, reasons)
 
-    def _red_flag_hits(self, query: str, vector: np.ndarray) -> list[Hit]:
-        """The corpus's "get urgent help" passage (first of the red-flags document)."""
+    def _red_flag_hit(self, vector: np.ndarray) -> Hit | None:
+        """The corpus's "get urgent help" passage: the first of the red-flags document."""
         first = min((c for c in self._chunks.values() if c.doc_id == RED_FLAGS_DOC),
                     key=lambda c: c.position, default=None)
-        if first is not None:
-            vec = self.store.chunk_vectors([first.id]).get(first.id)
-            similarity = float(vec @ vector) if vec is not None else 0.0
-            return [Hit(first, 1.0, similarity, 1)]
-        return self.retriever.retrieve(f"urgent help emergency symptoms {query}", vector, k=1)
-
+        if first is None:
+            return None
+        vec = self.store.chunk_vectors([first.id]).get(first.id)
+        return Hit(first, 1.0, float(vec @ vector) if vec is not None else 0.0, 1)
