@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .glossary import expand
 from .lexical import LexicalIndex
 from .store import ChunkStore
 from .types import Chunk, Hit
@@ -42,7 +43,8 @@ class HybridRetriever:
     """Ranks chunks for a question; `mode` picks hybrid, dense or bm25 (for ablations)."""
 
     def __init__(self, store: ChunkStore, lexical: LexicalIndex, chunks: Mapping[str, Chunk],
-                 *, top_k: int = 4, candidates: int = 20, rrf_k: int = 60, mode: str = "hybrid"):
+                 *, top_k: int = 4, candidates: int = 20, rrf_k: int = 60, mode: str = "hybrid",
+                 expand_query: bool = True):
         self.store = store
         self.lexical = lexical
         self.chunks = chunks
@@ -50,6 +52,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.mode = mode
+        self.expand = expand_query
 
     def retrieve(self, query: str, vector: np.ndarray, k: int | None = None) -> list[Hit]:
         k = k or self.top_k
@@ -59,7 +62,7 @@ class HybridRetriever:
         if self.mode in ("hybrid", "dense"):
             dense = [(i, s) for i, s in self.store.query(vector, n) if i in self.chunks]
         if self.mode in ("hybrid", "bm25"):
-            lexical = self.lexical.search(query, n)
+            lexical = self.lexical.search(expand(query) if self.expand else query, n)
         fused = reciprocal_rank_fusion(
             [[i for i, _ in dense], [i for i, _ in lexical]], self.rrf_k
         )
@@ -71,7 +74,7 @@ class HybridRetriever:
         for cid, vec in self.store.chunk_vectors(unknown).items():
             similarity[cid] = float(vec @ vector)
         hits = [
-            Hit(chunk=self.chunks[cid], score=fused[cid], similarity=similarity.get(cid, 0.0), rank=r)
+            Hit(self.chunks[cid], fused[cid], similarity.get(cid, 0.0), rank=r)
             for r, cid in enumerate(shortlist, start=1) if cid in self.chunks
         ]
         return collapse_duplicates(hits)[:k]
