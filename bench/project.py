@@ -151,9 +151,9 @@ class IngestResult:
 def measure_ingest(corpus_dirs: Sequence[Path] | None = None) -> IngestResult:
     """A fresh index in a temporary data_dir, then the same ingest again (nothing to do)."""
     from assistant.chunking import split_sentences
+    from assistant.corpus import load_documents
     from assistant.embeddings import SentenceTransformerEmbedder
     from assistant.ingest import build_chunks, ingest
-    from assistant.corpus import load_documents
     from assistant.store import ChunkStore
 
     with tempfile.TemporaryDirectory(prefix="ingest-", dir=WORK_DIR) as tmp:

@@ -140,7 +140,7 @@ class Bench:
 
         rows = self.report.latency
         if floor:
-            totals = [e + c for e, c in zip(floor.embed_ms, floor.query_ms)]
+            totals = [e + c for e, c in zip(floor.embed_ms, floor.query_ms, strict=True)]
             rows.append(LatencyRow("floor", "floor: ONNX query embedding + Chroma k=4",
                                    Summary.of(totals), "the hardware floor"))
             rows.append(LatencyRow("floor.embed", "  floor: ONNX embedding only",
@@ -393,8 +393,9 @@ class Bench:
                            f"recall@{k} {agree.recall:.2f}; source recall@4 "
                            f"{agree.source_recall:.2f}; top-4 cosine {agree.similarity_ratio:.3f}"
                            "× exact",
-                           f"{len(material.chunks)} real sources × ~{stored // len(material.chunks)}"
-                           " near-duplicate variants each: a hard case for HNSW"))
+                           f"{len(material.chunks)} real sources × ~"
+                           f"{stored // len(material.chunks)} near-duplicate variants each: "
+                           "a hard case for HNSW"))
 
     # -- targets --------------------------------------------------------------------
     def targets(self) -> None:
@@ -419,13 +420,18 @@ class Bench:
 
     def run(self) -> Report:
         started = time.perf_counter()
-        self.warm()
-        for name in ("cold", "ingest", "load", "scale"):
-            if name in self.sections:
-                t0 = time.perf_counter()
-                getattr(self, name)()
-                log(f"{name} done in {time.perf_counter() - t0:.0f} s")
+        load: list[str] = []  # other work on a shared machine shows up here
+        steps = [("warm", self.warm)] + [(name, getattr(self, name)) for name in
+                                        ("cold", "ingest", "load", "scale")
+                                        if name in self.sections]
+        for name, step in steps:
+            load.append(f"{name} {os.getloadavg()[0]:.1f}")
+            t0 = time.perf_counter()
+            step()
+            log(f"{name} done in {time.perf_counter() - t0:.0f} s")
         self.targets()
+        self.report.notes.append("1-minute load average when each section started "
+                                 f"({os.cpu_count()} cores): {', '.join(load)}.")
         self.report.notes.append(f"Benchmark wall time {time.perf_counter() - started:.0f} s.")
         return self.report
 

@@ -128,7 +128,7 @@ def build(material: Material, data_dir: Path, total: int, model_id: str,
                                                                total - len(material.chunks)):
         store.upsert(chunks, vectors, sentence_vectors)
         ids += [c.id for c in chunks]
-        sources.update((c.id, b) for c, b in zip(chunks, bases))
+        sources.update((c.id, b) for c, b in zip(chunks, bases, strict=True))
         parts.append(vectors)
         sentences += sum(len(s) for s in sentence_vectors)
     store.set_model_name(model_id)
@@ -155,7 +155,7 @@ class Agreement:
 def agreement(approx: Sequence[Sequence[tuple[str, float]]], exact: Sequence[Sequence[str]],
               exact_similarity: Sequence[Sequence[float]], sources: dict[str, int]) -> Agreement:
     recall, source, ratio = [], [], []
-    for a, e, es in zip(approx, exact, exact_similarity):
+    for a, e, es in zip(approx, exact, exact_similarity, strict=True):
         ids = [i for i, _ in a]
         recall.append(len(set(ids) & set(e)) / len(e))
         wanted = {sources[i] for i in e[:4]}
