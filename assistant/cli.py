@@ -36,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("bench", help="run the benchmark (`assistant bench --help`)")
 
-    sub.add_parser("settings", help="list every setting, its env var and current value")
+    st = sub.add_parser("settings", help="list every setting and its environment variable")
+    st.add_argument("--markdown", action="store_true", help="as a Markdown table (for the README)")
     return parser
 
 
@@ -85,11 +86,18 @@ def _run(args) -> int:
     from .settings import Settings
 
     if args.command == "settings":
+        from .settings import PROJECT_ROOT
+
         for name, field in Settings.model_fields.items():
-            env = f"ASSISTANT_{name.upper()}"
-            if name in ("chroma_host", "chroma_port"):
-                env = name.upper()
-            print(f"{env:34} {field.description}")
+            env = name.upper() if name in ("chroma_host", "chroma_port") else f"ASSISTANT_{name.upper()}"
+            default = field.default_factory() if field.default_factory else field.default
+            if isinstance(default, list):
+                default = ",".join(str(v) for v in default)
+            default = str(default).replace(str(PROJECT_ROOT) + "/", "") if default != "" else '""'
+            if args.markdown:
+                print(f"| `{env}` | `{default}` | {field.description} |")
+            else:
+                print(f"{env:34} {default:28} {field.description}")
         return 0
     settings = Settings()
     if args.command == "serve":
