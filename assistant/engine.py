@@ -51,15 +51,8 @@ def make_query_embedder(settings: Settings) -> Embedder:
 
 
 def make_triager(embedder: Embedder | None):
-    try:
-        from .safety import Triager
-    except ImportError:  # TEMPORARY until the safety layer lands (issue 3)
-        class Triager:  # type: ignore[no-redef]
-            def __init__(self, embedder):
-                pass
+    from .safety import Triager
 
-            def triage(self, message, history=(), vector=None):
-                return Triage("answer", ())
     return Triager(embedder)
 
 
