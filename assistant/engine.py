@@ -103,7 +103,8 @@ class Assistant:
             if progress:
                 print(summary.line(), file=sys.stderr)
         bot = cls(settings, store, make_query_embedder(settings), ingest_embedder=ingest_embedder)
-        bot.query_embedder.embed(["warm up the model session"])  # first user doesn't pay for it
+        # Load the ONNX session and the triage exemplars now, so the first user doesn't wait.
+        bot.triager.triage("how do I warm up?", [], bot.query_embedder.embed(["how do I warm up?"])[0])
         return bot
 
     def refresh(self) -> None:
