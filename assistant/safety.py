@@ -8,10 +8,20 @@ Two layers, chosen by measurement on the tuning part of `eval/triage.jsonl` (see
    numbness or tingling" clear a finding while "can't feel anything below my waist" or
    "not sure if it's numbness" do not. Every earlier user turn is scanned the same way,
    so a symptom reported two turns ago still counts, and a later explicit denial of the
-   same symptom retracts it. Injection or role-play text never removes a finding.
+   same symptom retracts it. Injection or role-play text never removes a finding. Rules
+   are built from word classes (body region x sensation, bladder/bowel words x loss of
+   control / sensation / retention, ...); some need context from the conversation (back
+   pain for a duration or a fever, a leg nerve symptom for "now the other leg too"),
+   durations are parsed into days, and a general question about a condition ("what is
+   sciatica?") is a mention, not a report.
 2. Cosine similarity of the message embedding to a few reviewed exemplars, used only
-   where the lexicon is silent: to catch paraphrased red flags and to tell on-topic
-   questions from unrelated ones.
+   where the lexicon is silent, as a backstop for paraphrased red flags.
+3. Topicality: a message is answered unless it is clearly about something else. Any
+   exercise, body, training, injury or care word makes it on-topic (the engine's
+   relevance threshold then declines what the corpus does not cover); without one, the
+   embedding decides between the assistant's subjects (`ON_TOPIC_TOPICS`, the corpus's
+   section subjects) and unrelated ones (`UNRELATED_TOPICS`). Requests for other output
+   and injection without exercise content are out of scope.
 
 Every decision carries reasons: the plain-words symptom (or trigger) behind it.
 """
@@ -36,9 +46,10 @@ ANSWER_REASON = "an exercise question with no warning symptoms"
 # Backstop thresholds, set on the tuning split (see eval/TRIAGE.md for the sweep).
 FLAG_SIMILARITY = 0.70  # exemplar cosine a paraphrased red flag must reach ...
 FLAG_MARGIN = 0.10  # ... and by how much it must beat the closest harmless exemplar
-TOPIC_MARGIN = 0.20  # on-topic when the closest on-topic exemplar beats the unrelated ones by this
-FOLLOW_UP_MARGIN = 0.0  # a follow-up in an on-topic chat only needs to lean on-topic
+TOPIC_MARGIN = 0.05  # no domain word: on-topic when the subjects beat the unrelated ones by this
+FOLLOW_UP_MARGIN = -0.15  # a follow-up pointing back into an on-topic chat: unless clearly elsewhere
 FOLLOW_UP_WORDS = 12  # without an embedder, short follow-ups inherit the chat's topic
+SHORT_FOLLOW_UP = 4  # "and after that?", "really?": a follow-up even without a pronoun
 
 
 # --------------------------------------------------------------------------- normalising
@@ -107,7 +118,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 _RULES = tuple((rule, _compile(rule.pattern)) for rule in lex.RULES)
-_UNLESS = {rule.concept: _compile(rule.unless) for rule in lex.RULES if rule.unless}
+_UNLESS = {id(rule): _compile(rule.unless) for rule in lex.RULES if rule.unless}
 _NEGATION = _compile(lex.NEGATION_TRIGGERS)
 _PSEUDO = _compile(lex.PSEUDO_NEGATIONS)
 _TERMINATOR = _compile(lex.NEGATION_TERMINATORS)
@@ -117,10 +128,16 @@ _SENTENCE = _compile(r"[^.!?;\n]+")
 _BACK = _compile(lex.BACK)
 _NOT_BACK = _compile(lex.NOT_BACK)
 _PAIN = _compile(lex.PAIN)
-_DOMAIN = _compile(lex.DOMAIN)
+_DOMAIN = _compile(r"\b(?:" + lex.DOMAIN + ")")
 _INJECTION = _compile(lex.INJECTION)
 _OFF_TOPIC = _compile(lex.OFF_TOPIC_REQUEST)
 _TOPIC_SWITCH = _compile(lex.TOPIC_SWITCH)
+_REFERENTIAL = _compile(lex.REFERENTIAL)
+_LEG_SYMPTOM = _compile(lex.LEG_SYMPTOM)
+_PERSONAL = _compile(lex.PERSONAL)
+_QUESTION_START = _compile(lex.QUESTION_START)
+_NOT_PAIN_BEFORE = _compile(lex.NOT_PAIN_DURATION_BEFORE)
+_NOT_PAIN_AFTER = _compile(lex.NOT_PAIN_DURATION_AFTER)
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,7 @@ class Finding:
     route: str
     reason: str
     negated: bool
+    general: bool = False  # "what is sciatica?": a mention, neither a report nor a denial
 
 
 def _negation_scopes(text: str) -> list[tuple[int, int, int]]:
@@ -189,22 +207,95 @@ def mentions_back_pain(text: str) -> bool:
     return False
 
 
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "couple": 2, "couple of": 2, "few": 3, "several": 3, "many": 4, "multiple": 3,
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+}
+_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "fortnight": 14, "month": 30, "mth": 30, "year": 365, "yr": 365}
+LONG_PAIN_DAYS = 14  # "more than a couple of weeks" (policy); the corpus says "about two weeks"
+_TRAILING_NOW = _compile(
+    r"\s*(?:now|already|and counting|straight|on the trot|in a row|of (?:pain|this|it))\b")
+
+
+def _days(match: re.Match[str]) -> float | None:
+    """Length in days of a duration match, None when it names no number ("for ages")."""
+    groups = match.groupdict()
+    if groups.get("n2") or groups.get("n3"):
+        word = groups.get("n2") or groups.get("n3")
+        return 7.0 * (float(word) if word.isdigit() else _NUMBER_WORDS[word])
+    if groups.get("n") is None:
+        return None
+    n = groups["n"]
+    value = float(n) if n[0].isdigit() else _NUMBER_WORDS[n]
+    unit = groups["unit"].rstrip("s")
+    return value * _UNIT_DAYS[unit]
+
+
+def _long_duration(text: str, match: re.Match[str]) -> bool:
+    """True when a duration match measures pain of more than about two weeks.
+
+    "for 3 weeks", "nearly 20 days", "week four", "six weeks now", "since March" count;
+    "10 days", "training for 3 years", "in 3 weeks", "3 weeks off" and "3 weeks ago" (unless
+    the pain is still there) do not.
+    """
+    days = _days(match)
+    if days is not None and days < LONG_PAIN_DAYS:
+        return False
+    before, after = text[: match.start()], text[match.end():]
+    lead = (match.groupdict().get("lead") or "").strip()
+    if days is not None and lead in ("", ",", ".", "!", "?", ";", "and", "but", "so"):
+        # No "for/over/been..." in front: only "six weeks now", "3 weeks straight".
+        if not _TRAILING_NOW.match(after):
+            if not (after.lstrip().startswith("ago") and " still " in f" {text} "):
+                return False
+    if _NOT_PAIN_BEFORE.search(before + (lead + " " if lead.isalpha() else "")):
+        return False
+    if re.search(r"\b(?:in|within|every|per|once|twice|times|each)\s+$", before):
+        return False
+    m = _NOT_PAIN_AFTER.match(after)
+    if m:
+        return m.group(0).strip().startswith("ago") and " still " in f" {text} "
+    return True
+
+
+def _is_general_question(text: str, pos: int) -> bool:
+    """'What is sciatica?', 'how long does sciatica last?': about the condition, no report."""
+    sentence = _sentence_at(text, pos).strip(" ,")
+    return bool(_QUESTION_START.match(sentence)) and not _PERSONAL.search(sentence)
+
+
+_CHECKS = {"duration": _long_duration}
+
+
 @lru_cache(maxsize=2048)
-def find_symptoms(text: str, back_pain: bool) -> tuple[Finding, ...]:
-    """Every lexicon rule that matches normalised `text`, one finding per concept."""
+def find_symptoms(text: str, back_pain: bool, leg_symptom: bool = False) -> tuple[Finding, ...]:
+    """Every lexicon rule that matches normalised `text`, one finding per concept.
+
+    `back_pain` / `leg_symptom`: whether the conversation mentions back pain / a leg nerve
+    symptom, which some rules need as context (a duration, a fever, "the other leg too").
+    """
     scopes = _negation_scopes(text)
     by_concept: dict[str, Finding] = {}
     for rule, pattern in _RULES:
-        if rule.needs_back_pain and not back_pain:
+        if (rule.needs_back_pain and not back_pain) or (rule.needs_leg_symptom and not leg_symptom):
             continue
         for match in pattern.finditer(text):
-            unless = _UNLESS.get(rule.concept)
+            unless = _UNLESS.get(id(rule))
             if unless and unless.search(_sentence_at(text, match.start())):
+                continue
+            if rule.check and not _CHECKS[rule.check](text, match):
+                continue
+            if rule.personal and _is_general_question(text, match.start()):
+                by_concept.setdefault(rule.concept, Finding(
+                    rule.concept, rule.route, rule.reason, negated=True, general=True))
                 continue
             negated = _is_negated(text, _key_span(match), scopes)
             seen = by_concept.get(rule.concept)
             # Affirmed beats negated within one message ("no pain, but my shin is numb").
-            if seen is None or (seen.negated and not negated):
+            if seen is None or seen.general or (seen.negated and not negated):
                 by_concept[rule.concept] = Finding(rule.concept, rule.route, rule.reason, negated)
     return tuple(by_concept.values())
 
@@ -225,14 +316,16 @@ def _scan(
     earlier = [normalise(t) for t in _user_turns(history)]
     text = normalise(message)
     back_pain = any(mentions_back_pain(t) for t in (*earlier, text))
+    leg_symptom = any(_LEG_SYMPTOM.search(t) for t in (*earlier, text))
     state: dict[str, Finding] = {}
     history_on_topic = False
     for turn in earlier:
-        found = find_symptoms(turn, back_pain)
+        found = find_symptoms(turn, back_pain, leg_symptom)
         history_on_topic = history_on_topic or bool(found) or bool(_DOMAIN.search(turn))
-        state.update((f.concept, f) for f in found)
-    current = find_symptoms(text, back_pain)
-    state.update((f.concept, f) for f in current)
+        state.update((f.concept, f) for f in found if not f.general)
+    current = find_symptoms(text, back_pain, leg_symptom)
+    # A general question about a condition neither reports nor retracts it.
+    state.update((f.concept, f) for f in current if not f.general)
     return state, current, history_on_topic
 
 
@@ -269,13 +362,16 @@ class Triager:
         if self.embedder is None:
             return None
         if self._bank is None:
-            routes, reasons, texts = zip(*lex.EXEMPLARS, strict=True)
+            rows = [*lex.EXEMPLARS,
+                    *(("topic", "", t) for t in lex.ON_TOPIC_TOPICS),
+                    *(("unrelated", "", t) for t in lex.UNRELATED_TOPICS)]
+            routes, reasons, texts = zip(*rows, strict=True)
             vectors = np.asarray(self.embedder.embed(list(texts)), dtype=np.float32)
             self._bank = _Bank(vectors, routes, reasons)
         return self._bank
 
     def similarities(self, vector: np.ndarray) -> dict[str, tuple[float, str]]:
-        """Best exemplar cosine per route with that exemplar's reason."""
+        """Best cosine per exemplar route (and per topic list: "topic" / "unrelated")."""
         bank = self._exemplars()
         assert bank is not None
         scores = bank.vectors @ np.asarray(vector, dtype=np.float32).reshape(-1)
@@ -284,6 +380,13 @@ class Triager:
             if route not in best or score > best[route][0]:
                 best[route] = (score, reason)
         return best
+
+    @staticmethod
+    def topic_margin(sims: Mapping[str, tuple[float, str]]) -> float:
+        """How much closer a message lies to the assistant's subjects than to unrelated ones."""
+        on = max(sims[r][0] for r in ("answer", "professional", "emergency", "topic"))
+        off = max(sims["out_of_scope"][0], sims["unrelated"][0])
+        return on - off
 
     def triage(
         self,
@@ -318,11 +421,17 @@ class Triager:
             return Triage("out_of_scope", (REPURPOSE_REASON,))
         if on_topic:
             return Triage("answer", (ANSWER_REASON,))
-        follow_up = history_on_topic and not _TOPIC_SWITCH.search(text)
+        if _TOPIC_SWITCH.search(text):  # "totally random, but..." with no exercise word
+            return Triage("out_of_scope", (OUT_OF_SCOPE_REASON,))
+        # No exercise or body word: refuse only what is clearly about something else. What
+        # is merely unclear is answered, and the engine's relevance threshold declines what
+        # the corpus does not cover.
+        follow_up = history_on_topic
+        refers_back = follow_up and (bool(_REFERENTIAL.search(text))
+                                     or len(_WORD.findall(text)) <= SHORT_FOLLOW_UP)
         if sims is not None:
-            topical = max(sims["answer"][0], sims["professional"][0], sims["emergency"][0])
-            margin = topical - sims["out_of_scope"][0]
-            if margin >= TOPIC_MARGIN or (follow_up and margin >= FOLLOW_UP_MARGIN):
+            margin = self.topic_margin(sims)
+            if margin >= TOPIC_MARGIN or (refers_back and margin >= FOLLOW_UP_MARGIN):
                 return Triage("answer", (ANSWER_REASON,))
         elif follow_up and len(_WORD.findall(text)) <= FOLLOW_UP_WORDS:
             return Triage("answer", (ANSWER_REASON,))

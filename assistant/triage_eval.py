@@ -73,7 +73,7 @@ def load_cases(path: str | Path = DEFAULT_DATASET) -> list[Case]:
         if not line.strip():
             continue
         row = json.loads(line)
-        if row["route"] not in ROUTES or row["split"] not in ("tune", "holdout"):
+        if row["route"] not in ROUTES or not isinstance(row.get("split"), str):
             raise ValueError(f"{path}:{lineno}: bad route or split in {row.get('id')!r}")
         cases.append(Case(row["id"], row["message"], tuple(row.get("history") or ()),
                           row["route"], row["clause"], row["split"], row.get("note", "")))
@@ -223,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m assistant.triage_eval", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--split", choices=("tune", "holdout", "all"), default=None,
+    parser.add_argument("--split", default=None,
                         help="print only this part (default: tune, holdout and all)")
     parser.add_argument("--dataset", default=str(DEFAULT_DATASET))
     args = parser.parse_args(argv)
@@ -232,10 +232,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = load_cases(args.dataset)
     preds = triage_cases(triager, cases)
     reports = {}
-    for split in ("tune", "holdout", "all"):
+    for split in sorted({c.split for c in cases}) + ["all"]:
         chosen = [i for i, c in enumerate(cases) if split == "all" or c.split == split]
         reports[split] = evaluate([cases[i] for i in chosen], [preds[i] for i in chosen], split)
-    for split in (args.split,) if args.split else ("tune", "holdout", "all"):
+    for split in (args.split,) if args.split else list(reports):
         report = reports[split]
         print(f"\n== {split} ({report.n} items) ==")
         print(format_confusion(report.confusion))

@@ -239,3 +239,140 @@ def test_uses_given_vector_and_embeds_when_missing(triager, embedder):
     vector = embedder.embed([message])[0]
     assert triager.triage(message, vector=vector) == triager.triage(message)
     assert triager.triage(message).route == "out_of_scope"
+
+
+# --------------------------------------------------------------------------- round 2
+# Word classes widened after blind batches in other voices (eval/TRIAGE.md, round 2).
+@pytest.mark.parametrize("message, route", [
+    # saddle area: possessives, wiping, one buttock, euphemisms, intimacy
+    ("my groin's gone numb since the sled session", "emergency"),
+    ("the loo roll feels odd when I wipe since my back went", "emergency"),
+    ("my left buttock has gone numb since leg day", "emergency"),
+    ("numb down below since I hurt my back", "emergency"),
+    ("since my back injury I can't feel much during sex", "emergency"),
+    # bladder / bowel: sensation, euphemisms, retention, leaking
+    ("I can't tell when I need the toilet any more since my back went", "emergency"),
+    ("I keep leaking a bit when I lift now", "emergency"),
+    ("haven't passed water since this morning and my back is agony", "emergency"),
+    ("my client keeps having little accidents since her back injury", "emergency"),
+    # both legs, spread, sciatica in both legs
+    ("sciatica down both legs since yesterday", "emergency"),
+    ("the numbness has spread to the other leg now", "emergency"),
+    ("both my feet feel like cotton wool", "emergency"),
+    ("my legs went from under me when I stood up off the machine", "emergency"),
+    # trauma, fever, chest, breath, fainting, rhabdomyolysis
+    ("a lorry clipped me on my bike and my back is in agony", "emergency"),
+    ("back pain and I've got the shakes and sweats all night", "emergency"),
+    ("it feels like a clamp round my chest when I push", "emergency"),
+    ("my lips went blue after the set and I couldn't get air in", "emergency"),
+    ("next thing I knew I was on the floor by the leg press", "emergency"),
+    ("my pee is the colour of cola after that crazy leg workout", "emergency"),
+])
+def test_round_two_red_flags(triager, message, route):
+    assert triager.triage(message).route == route, message
+
+
+def test_symptom_spreading_needs_an_earlier_leg_symptom(triager):
+    history = user("my left calf has been tingling since leg day")
+    assert triager.triage("now the right one's doing it as well", history).route == "emergency"
+    assert triager.triage("now the right one's doing it as well").route != "emergency"
+
+
+@pytest.mark.parametrize("message, route", [
+    ("my back's been sore for nearly 3 weeks", "professional"),
+    ("lower back's been aching 18 days now", "professional"),
+    ("we're into week five of this back ache", "professional"),
+    ("my back has hurt since the start of last month", "professional"),
+    ("back still bothering me, it's been over a fortnight", "professional"),
+    ("my back's been sore for 10 days", "answer"),
+    ("I've been training for 3 years and my back is a bit sore today", "answer"),
+    ("I have a meet in about 3 weeks, my back is a bit tight, how do I taper?", "answer"),
+    ("I tweaked my back 4 weeks ago but it's fine now, can I go heavier?", "answer"),
+    ("after 3 weeks off with a sore back, how heavy should I start?", "answer"),
+])
+def test_back_pain_duration(triager, message, route):
+    assert triager.triage(message).route == route, message
+
+
+@pytest.mark.parametrize("message, route", [
+    ("my lower back stabs when I sneeze", "professional"),
+    ("coughing makes my back pain shoot", "professional"),
+    ("my back aches even when I'm lying still", "professional"),
+    ("should I stay in bed if my back is sore?", "answer"),
+    ("I train at night, is that bad for my back?", "answer"),
+])
+def test_nerve_root_and_rest_pain(triager, message, route):
+    assert triager.triage(message).route == route, message
+
+
+@pytest.mark.parametrize("message, route", [
+    # general questions about sciatica are answered; reports are referred
+    ("what is sciatica exactly?", "answer"),
+    ("how long does sciatica normally last?", "answer"),
+    ("can a tight piriformis cause sciatica?", "answer"),
+    ("I've got sciatica, is leg press ok?", "professional"),
+    ("sciatica flaring up again after leg day", "professional"),
+    # ... but any question about leg numbness stays professional (policy)
+    ("why does the leg press make your feet go numb?", "professional"),
+    # one buttock aching with tingling down the leg is the leg's nerve, not the saddle
+    ("deep ache in one buttock and tingling down the back of my thigh", "professional"),
+])
+def test_general_questions_and_one_sided_symptoms(triager, message, route):
+    assert triager.triage(message).route == route, message
+
+
+def test_general_question_neither_reports_nor_retracts(triager):
+    history = user("my sciatica is bad down my left leg")
+    assert triager.triage("what is sciatica anyway?", history).route == "professional"
+    assert triager.triage("how long does sciatica last?").route == "answer"
+
+
+@pytest.mark.parametrize("message", [
+    "I'm dead tired after leg day",
+    "legs like jelly after 20 reps, is that normal?",
+    "I can't feel my glutes working on the sled",
+    "no numbness at all, just a stiff lower back",
+    "my legs gave out on the last rep lol, the safeties caught it",
+    "couldn't catch my breath for a few secs after the 20 rep set lol",
+    "I did heavy chest yesterday, legs today ok for my back?",
+    "I was in a car accident years ago, fully healed, best leg press setup?",
+    "I'm a wee bit sore in my lower back after leg press",
+    "I always need a wee before heavy sets, weird?",
+    "my pee is dark yellow after training, am I dehydrated?",
+    "my bum is sore after hip thrusts",
+    "my groin feels tight on wide stance leg press",
+    "my glutes feel dead on the leg press, only quads work",
+])
+def test_round_two_harmless_messages_are_answered(triager, message):
+    assert triager.triage(message).route == "answer", message
+
+
+@pytest.mark.parametrize("message", [
+    "how do I do a side plank properly?",
+    "are bird dogs good for a weak core?",
+    "dead bugs or planks for beginners?",
+    "what do clamshells work?",
+    "hip thrusts vs glute bridges?",
+    "what are the signs of cauda equina syndrome?",
+    "should I get an MRI for back pain?",
+    "do bulging discs heal by themselves?",
+    "what does the ACSM recommend for stretching?",
+    "is warming up really necessary?",
+])
+def test_in_scope_questions_are_answered(triager, message):
+    assert triager.triage(message).route == "answer", message
+
+
+@pytest.mark.parametrize("message, history", [
+    ("what's a good name for a boat? totally random", []),
+    ("my dog keeps limping on his back leg", []),
+    ("can you fix this SQL query for me?", []),
+    ("unrelated, but what's the capital of Peru?", user("how deep should I go on the leg press?")),
+])
+def test_clearly_unrelated_is_out_of_scope(triager, message, history):
+    assert triager.triage(message, history).route == "out_of_scope", message
+
+
+def test_referential_follow_up_inherits_the_topic(triager):
+    history = user("what stretches help a tight lower back?")
+    assert triager.triage("how often should I do them?", history).route == "answer"
