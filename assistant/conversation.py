@@ -45,6 +45,23 @@ def validate(message: object, history: object, max_chars: int, max_turns: int
     return message, clean
 
 
+_SYMPTOM = r"(?:numb\w*|tingl\w*|pins and needles|leg pain|shooting pain|pain down (?:my|the) leg)"
+_DENIED = re.compile(
+    rf"\b(?:no|not|without|never|zero|nor|n't)\s+(?:any\s+|feeling\s+|feel\s+|really\s+)?"
+    rf"{_SYMPTOM}(?:\s*(?:,|or|and|/|nor)\s*(?:any\s+)?{_SYMPTOM})*",
+    re.IGNORECASE)
+
+
+def drop_denied_symptoms(query: str) -> str:
+    """Remove symptoms the user denies ("no numbness or tingling") from the retrieval query.
+
+    The safety layer reads the full message; retrieval should not be pulled towards the
+    numbness guidance by a symptom the user says they do not have.
+    """
+    cleaned = _DENIED.sub(" ", query)
+    return re.sub(r"\s+", " ", cleaned).strip() or query
+
+
 def user_turns(history: Sequence[Mapping[str, str]]) -> list[str]:
     return [t["content"] for t in history if t.get("role") == "user"]
 
@@ -63,5 +80,5 @@ def condense_query(message: str, history: Sequence[Mapping[str, str]]) -> str:
     """The retrieval query: the message, prefixed by the previous user turn for a follow-up."""
     previous = user_turns(history)
     if previous and is_follow_up(message):
-        return f"{previous[-1]} {message}"
-    return message
+        return drop_denied_symptoms(f"{previous[-1]} {message}")
+    return drop_denied_symptoms(message)

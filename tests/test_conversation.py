@@ -31,3 +31,12 @@ def test_standalone_question_is_left_alone():
 def test_bad_input_is_rejected_with_a_message_naming_the_problem(message, history, match):
     with pytest.raises(InvalidQuestionError, match=match):
         validate(message, history, 2000, 20)
+
+
+def test_denied_symptoms_do_not_steer_retrieval():
+    from assistant.conversation import drop_denied_symptoms
+
+    assert drop_denied_symptoms("no numbness or tingling, just a tight lower back") == \
+        ", just a tight lower back"
+    assert drop_denied_symptoms("not numb or tingly, my quads burn") == ", my quads burn"
+    assert drop_denied_symptoms("my leg goes numb") == "my leg goes numb"
