@@ -103,6 +103,7 @@ class Report:
     figures: list[FigureRow] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    headline: list[str] = field(default_factory=list)
 
     def summary(self, key: str) -> Summary | None:
         return next((r.summary for r in self.latency if r.key == key), None)
@@ -110,6 +111,8 @@ class Report:
     def render(self) -> str:
         """Markdown tables (they read fine in a terminal and paste into results.md)."""
         out: list[str] = []
+        if self.headline:
+            out += ["### Headline", ""] + [f"- {line}" for line in self.headline] + [""]
         if self.latency:
             floor, naive = self.summary("floor"), self.summary("naive")
             out += ["### Warm latency (ms)", "",
@@ -227,6 +230,17 @@ def machine() -> dict[str, str]:
         kb = int(re.search(r"^MemTotal:\s*(\d+)", meminfo, re.MULTILINE).group(1))
         info["ram"] = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, AttributeError):
+        pass
+    try:
+        commit = subprocess.run(["git", "-C", str(PROJECT_ROOT), "log", "-1", "--format=%h %cs"],
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(PROJECT_ROOT), "status", "--porcelain",
+                                "--untracked-files=no", "assistant"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        if commit:
+            info["code"] = f"git {commit}" + (" + uncommitted changes in assistant/"
+                                              if dirty else "")
+    except (OSError, subprocess.SubprocessError):
         pass
     from importlib import metadata
 

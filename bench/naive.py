@@ -42,6 +42,7 @@ class NaivePipeline:
         self.store = None
         self.retriever = None
         self.timings: dict[str, float] = {}
+        self.characters = 0  # embedded by `build`
 
     def load_model(self) -> None:
         from langchain_huggingface import HuggingFaceEmbeddings
@@ -67,6 +68,7 @@ class NaivePipeline:
         self.store = Chroma.from_documents(chunks, self.embeddings, collection_name=COLLECTION,
                                            persist_directory=str(self.persist_dir))
         self.timings["build_s"] = time.perf_counter() - t0
+        self.characters = sum(len(c.page_content) for c in chunks)
         self.retriever = self.store.as_retriever(search_kwargs={"k": K})
         return len(chunks)
 

@@ -135,6 +135,7 @@ def cold_phases(data_dir: Path, question: str) -> dict[str, float]:
 class IngestResult:
     chunks: int
     sentences: int
+    characters: int  # everything embedded: chunk texts with their headings, and sentences
     model_load_s: float
     fresh_s: float
     noop_s: float
@@ -150,7 +151,7 @@ class IngestResult:
 
 def measure_ingest(corpus_dirs: Sequence[Path] | None = None) -> IngestResult:
     """A fresh index in a temporary data_dir, then the same ingest again (nothing to do)."""
-    from assistant.chunking import split_sentences
+    from assistant.chunking import embedding_text, split_sentences
     from assistant.corpus import load_documents
     from assistant.embeddings import SentenceTransformerEmbedder
     from assistant.ingest import build_chunks, ingest
@@ -167,11 +168,12 @@ def measure_ingest(corpus_dirs: Sequence[Path] | None = None) -> IngestResult:
         fresh = ingest(store, embedder, dirs, **kwargs)
         noop = ingest(store, embedder, dirs, **kwargs)
         chunks = build_chunks(load_documents(dirs), settings.chunk_max_chars)
-        sentences = sum(len(split_sentences(c.text)) for c in chunks)
+        sentences = [s for c in chunks for s in split_sentences(c.text)]
+        characters = sum(len(embedding_text(c)) for c in chunks) + sum(map(len, sentences))
         if noop.added or noop.removed:
             raise RuntimeError(f"re-ingest was not a no-op: {noop.line()}")
-        return IngestResult(fresh.added, sentences, model_ms / 1e3, fresh.seconds,
-                            noop.seconds)
+        return IngestResult(fresh.added, len(sentences), characters, model_ms / 1e3,
+                            fresh.seconds, noop.seconds)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
