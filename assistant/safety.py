@@ -55,6 +55,7 @@ SHORT_FOLLOW_UP = 4  # "and after that?", "really?": a follow-up even without a 
 # --------------------------------------------------------------------------- normalising
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _WORD = re.compile(r"[a-z]+")
+_RUN_TOGETHER = tuple((re.compile(p), r) for p, r in lex.RUN_TOGETHER)
 _CONTRACTION = re.compile(r"\b(" + "|".join(lex.CONTRACTIONS) + r")\b")
 
 
@@ -106,8 +107,11 @@ def correct_typo(word: str) -> str:
 
 @lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
-    """Lower-case, straight apostrophes, contractions restored, key-term typos fixed."""
-    text = " ".join(text.translate(_APOSTROPHES).lower().split())
+    """Lower-case, straight apostrophes, run-together words split, contractions restored, typos fixed."""
+    text = text.translate(_APOSTROPHES).lower()
+    for pattern, replacement in _RUN_TOGETHER:
+        text = pattern.sub(replacement, text)
+    text = " ".join(text.split())
     text = _CONTRACTION.sub(lambda m: lex.CONTRACTIONS[m.group(1)], text)
     return _WORD.sub(lambda m: correct_typo(m.group(0)), text)
 
@@ -130,7 +134,12 @@ _NOT_BACK = _compile(lex.NOT_BACK)
 _PAIN = _compile(lex.PAIN)
 _DOMAIN = _compile(r"\b(?:" + lex.DOMAIN + ")")
 _INJECTION = _compile(lex.INJECTION)
-_OFF_TOPIC = _compile(lex.OFF_TOPIC_REQUEST)
+_OFF_TOPIC = _compile(lex.OFF_TOPIC_REQUEST + "|" + lex.FICTION_REQUEST)
+_FICTION = _compile(lex.FICTION_REQUEST)
+_FIRST_PERSON = _compile(lex.FIRST_PERSON)
+_NOT_A_BODY = _compile(lex.NOT_A_BODY)
+_BODY_WORD = _compile(lex.BODY_WORD)
+_SENSATION_KEY = _compile(lex.SENSATION_KEY)
 _TOPIC_SWITCH = _compile(lex.TOPIC_SWITCH)
 _REFERENTIAL = _compile(lex.REFERENTIAL)
 _LEG_SYMPTOM = _compile(lex.LEG_SYMPTOM)
@@ -149,6 +158,7 @@ class Finding:
     reason: str
     negated: bool
     general: bool = False  # "what is sciatica?": a mention, neither a report nor a denial
+    thing: bool = False  # "my keyboard feels numb": a symptom word about no body at all
 
 
 def _negation_scopes(text: str) -> list[tuple[int, int, int]]:
@@ -270,6 +280,21 @@ def _is_general_question(text: str, pos: int) -> bool:
 _CHECKS = {"duration": _long_duration}
 
 
+def _about_a_thing(text: str, match: re.Match[str]) -> bool:
+    """'My laptop keyboard feels numb', 'Comfortably Numb': a sensation word about no body."""
+    start, end = _key_span(match)
+    if not _SENSATION_KEY.search(text, start, end):
+        return False
+    sentence = _sentence_at(text, start)
+    return bool(_NOT_A_BODY.search(sentence)) and not _BODY_WORD.search(sentence)
+
+
+def is_fiction(text: str) -> bool:
+    """A story, role play or word game that does not speak of the user ("write a tale where...")."""
+    fiction = _FICTION.search(text)
+    return bool(fiction) and not _FIRST_PERSON.search(_FICTION.sub(" ", text))
+
+
 @lru_cache(maxsize=2048)
 def find_symptoms(text: str, back_pain: bool, leg_symptom: bool = False) -> tuple[Finding, ...]:
     """Every lexicon rule that matches normalised `text`, one finding per concept.
@@ -287,6 +312,10 @@ def find_symptoms(text: str, back_pain: bool, leg_symptom: bool = False) -> tupl
             if unless and unless.search(_sentence_at(text, match.start())):
                 continue
             if rule.check and not _CHECKS[rule.check](text, match):
+                continue
+            if _about_a_thing(text, match):
+                by_concept.setdefault(rule.concept, Finding(
+                    rule.concept, rule.route, rule.reason, negated=True, general=True, thing=True))
                 continue
             if rule.personal and _is_general_question(text, match.start()):
                 by_concept.setdefault(rule.concept, Finding(
@@ -324,6 +353,9 @@ def _scan(
         history_on_topic = history_on_topic or bool(found) or bool(_DOMAIN.search(turn))
         state.update((f.concept, f) for f in found if not f.general)
     current = find_symptoms(text, back_pain, leg_symptom)
+    if is_fiction(text):  # a story's symptoms are mentions: they neither report nor retract
+        current = tuple(Finding(f.concept, f.route, f.reason, negated=True, general=True)
+                        for f in current)
     # A general question about a condition neither reports nor retracts it.
     state.update((f.concept, f) for f in current if not f.general)
     return state, current, history_on_topic
@@ -413,10 +445,13 @@ class Triager:
                 return Triage(flag_route, (flag_reason,))  # type: ignore[arg-type]
 
         if _OFF_TOPIC.search(text):
-            reason = REPURPOSE_REASON if _INJECTION.search(text) else OUT_OF_SCOPE_REASON
+            repurpose = _INJECTION.search(text) or _FICTION.search(text)
+            reason = REPURPOSE_REASON if repurpose else OUT_OF_SCOPE_REASON
             return Triage("out_of_scope", (reason,))
         # A denied symptom ("no numbness, just tight") is still a message about symptoms.
-        on_topic = bool(current) or bool(_DOMAIN.search(text))
+        on_topic = any(not f.thing for f in current) or bool(_DOMAIN.search(text))
+        if current and not on_topic:  # only "numb" keyboards and songs
+            return Triage("out_of_scope", (OUT_OF_SCOPE_REASON,))
         if _INJECTION.search(text) and not on_topic:
             return Triage("out_of_scope", (REPURPOSE_REASON,))
         if on_topic:

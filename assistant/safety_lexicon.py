@@ -34,7 +34,7 @@ SADDLE = (
     r"(?:bum|butt|arse) cheeks?|(?:bum|butt(?! wink)|backside|arse)\b|(?:my|his|her) (?:bottom|ass)\b|"
     r"sit ?bones|inner thighs?|insides? of (?:my|his|her|the) (?:thighs|legs)|saddle|"
     r"penis|vagina|vulva|labia|clitoris|scrotum|testicles?|(?<!the )balls(?! of)|"
-    r"where (?:i|you|he|she) sits?|(?:the )?bits (?:i|you) sit on|seat area)(?:'s)?"
+    r"where (?:i|you|he|she) sits?|(?:the )?bits (?:i|you) sit on|seat area|(?<!my )(?<!his )(?<!her )back there)(?:'s)?"
 )
 # A sensation that runs on down the leg ("ache in my buttock, tingling down my thigh") is
 # the leg's nerve symptom (professional), not saddle numbness.
@@ -43,7 +43,7 @@ _DOWN_THE_LEG = (
     r"(?:my|his|her|the|your) (?:[\w',]+ )?(?:legs?|thighs?|hamstrings?|calf|calves|foot|feet|knees?|shins?)\b)"
 )
 BOTH_LEGS = (
-    r"(?:both (?:of )?(?:my |his |her |their |the )?(?:legs|feet|thighs|calves|shins|sides|knees)|"
+    r"(?:both (?:of )?(?:my |his |her |their |the )?(?:legs?|feet|thighs|calves|shins|sides?|knees)|(?:legs|feet) (?:are |were |have |had |went |gone |feel |felt )?both\b|"
     r"(?:left and right|right and left) (?:legs?|sides?|feet)|each leg|two legs|"
     r"either (?:of )?(?:my |his |her )?legs?|(?:from|below) (?:the|my|his|her) (?:waist|hips|belly button)|"
     r"(?:waist|hips|pelvis|belly ?button|bellybutton|tummy) down|legs and (?:both )?feet|both of them|in both\b|"
@@ -55,7 +55,8 @@ SPREAD = (
     r"(?:(?:the|my|his|her) other (?:one|leg|side|foot)(?:'s| is| has)? (?:[\w',]+ ){0,4}?(?:as well|too\b|also|the same|now)|"
     r"now (?:the|my|his|her) (?:left|right) (?:one|leg|side|foot)(?:'s| is| has)? (?:[\w',]+ ){0,4}?(?:as well|the same(?: way)?|joined in|doing it)|"
     r"(?:spread|spreading|moved|gone|going) (?:[\w',]+ ){0,2}(?:to|into) (?:the other|both|my other) (?:leg|side|one|legs|sides)|"
-    r"(?:now|also) in (?:the other|my other|both) (?:leg|one|side)s?)"
+    r"(?:now|also) in (?:the other|my other|both) (?:leg|one|side)s?|"
+    r"(?:the|my|his|her) (?:left|right|other)(?: one| leg| side| foot| calf| thigh)? (?:[\w',]+ ){0,2}?(?:started|starting|began|begun|is doing|doing|went|gone|going|joined)(?: in)? (?:[\w',]+ ){0,2}?(?:the same|too\b|as well|it\b))"
 )
 BACK = r"(?:\bback(?:'s)?\b|spine|spinal|lumbar|tailbone|coccyx|sacrum|\bsi joint)"
 # Back words that are not the back: "go back to training", "back of my car", "back leg".
@@ -100,14 +101,24 @@ CONTRACTIONS = {
     "cant": "can't", "dont": "don't", "wont": "won't", "didnt": "didn't", "doesnt": "doesn't",
     "isnt": "isn't", "havent": "haven't", "hasnt": "hasn't", "couldnt": "couldn't",
     "wasnt": "wasn't", "arent": "aren't", "wouldnt": "wouldn't", "im": "i'm", "ive": "i've",
-    "cannot": "can't", "aint": "ain't", "shouldnt": "shouldn't", "its been": "it's been",
+    "cannot": "can't", "can not": "can't", "aint": "ain't", "shouldnt": "shouldn't", "its been": "it's been",
+    "theyre": "they're", "youre": "you're", "whats": "what's", "lets": "let's",
 }
+# Words typed together ("bothfeet", "footnumb", "toiletpaper", "pins&needles") are split
+# before matching: (pattern, replacement) pairs run in order.
+RUN_TOGETHER: tuple[tuple[str, str], ...] = (
+    (r"&", " and "),
+    (r"\b(both|left|right|my)(legs?|feet|foot|thighs?|calf|calves|sides?)\b", r"\1 \2"),
+    (r"\b(legs?|feet|foot|toes?|thighs?|shins?|calf|groin|bum|butt)(numb\w*|tingl\w*|dead|asleep)\b", r"\1 \2"),
+    (r"\b(toilet|loo)(paper|roll|tissue)\b", r"\1 \2"),
+)
 
 # --------------------------------------------------------------------------- negation
 # NegEx-style: a trigger clears findings in the following words up to a terminator.
 NEGATION_TRIGGERS = (
     r"\bno\b|\bnot\b|\bnever\b|\bwithout\b|\bden(?:y|ies|ied)\b|\bnone\b|\bnor\b|\bzero\b|"
     r"\bnothing\b|\bnope\b|\bfree (?:of|from)\b|\bruled out\b|\brule out\b|"
+    r"\b(?:can't|couldn't) (?:feel|notice) any(?= (?:tingl|numb|pins|pain|weak|burn))|"
     r"\b(?:don't|doesn't|didn't|haven't|hasn't|isn't|aren't|wasn't|weren't|ain't|won't)\b"
 )
 # Phrases that look negative but do not deny the symptom ("not sure if it's numbness").
@@ -159,32 +170,39 @@ class Rule:
 # A set taken to failure, said lightly: not a nerve sign.
 MUSCLE_FAILURE = r"\b(?:lol|haha|lmao|rep \d+|last reps?|final reps?|failure|on the safeties|mid-?set|jelly|pump|doms)\b"
 _VERB = r"(?:go|goes|going|went|gone|get|gets|getting|got|feel|feels|feeling|felt|is|are|was|were|has|have|had|been|be|becomes?|became|turns?|turned|keeps?|kept|starts?|started)"
-_NUMB = r"(?:numb(?:ness|ed|s|ish)?\b(?! to (?:the )?(?:burn|pain|it|everything|criticism))|numbish|tingl(?:e|es|ed|ing|y|iness)|pins (?:and|&|n) needles|paraesthesi\w*|paresthesi\w*)"
+_NUMB = r"(?:numb(?!er|ingly)[a-z]{0,5}\b(?! to (?:the )?(?:burn|pain|it|everything|criticism))|numbish|tingl(?:e|es|ed|ing|y|iness)|pins (?:and|&|n) needles|paraesthesi\w*|paresthesi\w*)"
 # Paraesthesia in other words: the similes people use for numb or buzzing skin.
 _PARA_NERVE = r"(?:fuzzy|buzz\w*|vibrat\w*|fizz\w*|prickl\w*)"
-_PARA = rf"(?:{_PARA_NERVE}|asleep|dead|wooden)"
+_PARA = rf"(?:{_PARA_NERVE}|asleep|dead|wooden|(?:went|gone|go|goes|going|fell|falls|falling) to sleep|sleeping)"
 # Similes for numb skin are specific enough to look further for the body part.
 _SIMILE = (
     r"(?:cotton ?wool|cling ?film|novocaine|anaest?hetic|(?:a |an )?(?:dentist|dental|local|numbing) (?:injection|jab)|"
     r"(?:belongs?|belonged|belonging) to (?:someone|somebody) else|(?:been|gone) frozen|like (?:it's|it is|it has|they've|they have) (?:been )?frozen|(?:isn't|not) (?:mine|my own|part of me)|"
     r"(?:walking|standing) on (?:a )?(?:bunched[- ]up |rolled[- ]up )?(?:sock|cotton|sponge|pebbles|sand|cushion)|"
-    r"bunched[- ]up sock|ants (?:crawling|marching)|crawling (?:skin|ants))"
+    r"bunched[- ]up sock|ants (?:crawling|marching|walking|running|creeping)|crawling (?:skin|ants)|"
+    r"(?:crawling|walking|creeping|running|moving) (?:under|on|over) (?:my |his |her |the )?skin|not (?:my|his|her) (?:own )?skin)"
 )
 _LOSS = (
     r"(?:(?:no|lost|lose|loses|losing|loss of|don't have any|haven't got any|can't get any|reduced|less|without) "
-    r"(?:[\w',]+ )?(?:feeling|sensation)|(?:can't|couldn't|can not|unable to|(?<!do )(?<!does )(?<!did )(?<!would )not) (?:really |properly |quite |always )?feel)"
+    r"(?:[\w',]+ )?(?:feeling|sensation)|(?:can't|couldn't|can not|unable to|(?<!do )(?<!does )(?<!did )(?<!would )not) (?:really |properly |quite |always )?feel(?! any (?:tingl|numb|pins|pain|weak|burn)))"
 )
 _SENSE = rf"(?:{_NUMB}|{_PARA}|{_SIMILE}|{_LOSS})"
 # Bladder, bowel and toilet words.
 _PEE = r"(?:pee|peeing|wee|weeing|urin\w*|piss\w*|bladder|number one)"
-_POO = r"(?:poo|poop|pooing|stool|bowels?|number two|a number 2)"
+_POO = r"(?:poo|poop|pooing|stool|bowels?|number (?:two|2)|a number 2)"
 _TOILET = r"(?:toilet|loo|bathroom|restroom|lavatory|the gents|the ladies)"
+# Someone the message is about: "my husband is leaking", "he's been having poo mishaps".
+_PERSON = (
+    r"\b(?:i|i'm|he|she|he's|she's|(?:my|our|his|her) (?:husband|wife|partner|dad|mum|mom|father|mother|"
+    r"client|friend|mate|son|daughter|brother|sister|grandad|grandma|granddad|nan|gran|uncle|aunt|boyfriend|girlfriend))"
+)
 _SELF = r"(?:my|him|her|them|your)sel(?:f|ves)"
 # Wiping: the NHS wording for saddle anaesthesia ("toilet paper feels different").
-_WIPE_CONTEXT = r"(?:(?:when|while|after) (?:i |he |she )?wip(?:e|es|ing)|(?:toilet |loo )?(?:paper|tissue))"
+_WIPE_CONTEXT = r"(?:(?:when|while|after) (?:i |he |she )?wip(?:e|es|ing)|^wiping|(?:toilet |loo )?(?:paper|tissue))"
 _WIPE_CHANGE = (
     r"(?:(?:can't|cannot|couldn't|barely|hardly|not|don't|no longer) (?:really |properly |even )?feel|"
-    r"(?:feels?|felt|feeling) (?:[\w',]+ )?(?:different|strange|weird|odd|funny|numb|like nothing)|numb\w*|no (?:feeling|sensation))"
+    r"(?:feels?|felt|feeling) (?:[\w',]+ )?(?:different|strange|weird|odd|funny|numb|like nothing)|numb\w*|no (?:feeling|sensation)|"
+    r"(?:feels?|felt|feeling) like (?:it's |it is )?not (?:my|mine|his|her)|not (?:my|his|her) (?:own )?skin)"
 )
 _WIPE = rf"(?:{_WIPE_CONTEXT} (?:[\w',]+ ){{0,6}}?{_WIPE_CHANGE}|{_WIPE_CHANGE} (?:[\w',]+ ){{0,4}}?{_WIPE_CONTEXT})"
 # Sensation during sex is saddle sensation.
@@ -199,7 +217,12 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- emergency
     Rule("bladder", "emergency", "loss of bladder control",
          rf"(?P<k>(?:lost|lose|losing|loss of|poor|no|zero) (?:all |any )?(?:control (?:of|over) )?(?:my |his |her |their |the )?bladder(?: control)?|"
-         rf"(?:can't|couldn't|cannot|unable to|trouble|struggl\w* to|hard to) (?:[\w',]+ )?(?:control|hold) (?:in )?(?:my |his |her |the )?(?:bladder|pee|wee|urine|it in|it)\b|"
+         rf"(?:can't|couldn't|cannot|unable to|trouble|struggl\w* to|hard to) (?:[\w',]+ )?(?:control\w*|hold\w*|stop\w*) (?:in )?(?:my |his |her |the )?(?:bladder|pee|peeing|wee|weeing|urine|it in|it|{_TOILET})\b|"
+         rf"{_PEE} (?:[\w',]+ ){{0,4}}?(?:comes?|came|coming|happens?|happened|leaks?|leaking|goes|went|runs?) (?:out )?(?:[\w',]+ ){{0,2}}?(?:by itself|on its own|without (?:me|him|her) (?:even )?(?:knowing|noticing|realising|realizing|feeling))|"
+         rf"(?:{_TOILET}|it) (?:[\w',]+ ){{0,2}}(?:just )?(?:happens?|happened|comes?|came) (?:out )?by itself|"
+         r"(?:peed|pee'd|weed|wee'd|wet|wetted|leaked) (?:[\w',]+ ){0,3}?without (?:even )?(?:feeling|noticing|knowing|realising|realizing)|"
+         r"(?:wet|wets|wetting|wetted) (?:the|my|his|her|their) bed|bed ?-?wetting|accidents? (?:in|at) (?:bed|night|the night)|"
+         rf"{_PERSON}(?:'s| is| am| are| has been| have been| keeps?| started| been)? (?:been )?leak(?:ing|s|ed)?\b(?! (?:oil|water|air|gas|fuel))|"
          rf"(?:wet|wetting|wets|peed|pee'd|pissed|weed|wee'd) (?:[\w',]+ )?{_SELF}|incontinen\w+|"
          rf"(?:leak\w*|dribbl\w*) (?:[\w',]+ ){{0,3}}(?:urine|pee|wee)|(?:urine|pee|bladder) (?:[\w',]+ ){{0,2}}leak\w*|"
          r"\b(?:i|he|she) (?:keep |keeps |kept |have been |has been |started |start )?(?:leaking|leak|leaked|leaks)\b|"
@@ -213,10 +236,12 @@ RULES: tuple[Rule, ...] = (
          rf"(?P<k>(?:lost|lose|losing|loss of|no|poor) (?:all )?(?:control (?:of|over) )?(?:my |his |her |the )?bowels?(?: control)?|"
          r"(?:can't|couldn't|cannot|unable to) (?:[\w',]+ )?(?:control|hold) (?:in )?(?:my |his |her |the )?(?:bowels?|poo|poop|stool)|"
          rf"(?:pooped|pooed|shat|soiled|messed|shit) (?:[\w',]+ )?{_SELF}|accident in (?:my|his|her) (?:pants|shorts|trousers|underwear)|"
-         r"(?:bowels?|poo|poop|toilet) accidents?|"
+         r"(?:bowels?|poo|poop|toilet) (?:accidents?|mishaps?|incidents?|leaks?|leakage)|"
+         rf"{_POO} (?:[\w',]+ ){{0,3}}?(?:comes?|came|coming|slips?|slipped|leaks?|leaking) out\b|"
+         r"(?:pooed|pooped|soiled|messed) (?:[\w',]+ ){0,3}?without (?:even )?(?:feeling|noticing|knowing|realising|realizing)|"
          rf"(?:can't|cannot|couldn't|don't|didn't|no longer|not) (?:really |properly |even |always )?(?:feel|tell|sense|know|notice)(?: anymore| any more)? (?:when|if|that|whether) (?:[\w',]+ ){{0,2}}(?:i|he|she) (?:need|needs|have|has|want)(?: to go| to)? (?:[\w',]+ )?{_POO})"),
     Rule("urine", "emergency", "new trouble passing urine",
-         rf"(?P<k>(?:can't|cannot|couldn't|unable to|not able to|struggl\w* to|strain\w* to|trouble|difficulty|problems?|hard to|(?:haven't|hasn't|have not|has not) (?:been able to|managed to|managed))(?: to)? (?:[\w',]+ ){{0,3}}(?:pee|wee(?! (?:bit|niggle|problem|thing|while|tweak|twinge|ache|pain))|urinat\w*|passing urine|pass urine|pass(?:ing)? water|piss|get (?:my |the |a )?(?:wee|pee|stream|flow) (?:started|going)|start (?:peeing|weeing|to pee|to wee))\b|urinary retention|can't empty (?:my|his|her) bladder|"
+         rf"(?P<k>(?:can't|cannot|couldn't|unable to|not able to|struggl\w* to|strain\w* to|trouble|difficulty|problems?|hard to|(?:haven't|hasn't|have not|has not) (?:been able to|managed to|managed))(?: to)? (?!(?:stop|hold|control)\w* )(?:[\w',]+ ){{0,3}}(?:pee|wee(?! (?:bit|niggle|problem|thing|while|tweak|twinge|ache|pain))|urinat\w*|passing urine|pass urine|pass(?:ing)? water|piss|get (?:my |the |a )?(?:wee|pee|stream|flow) (?:started|going)|start (?:peeing|weeing|to pee|to wee))\b|urinary retention|can't empty (?:my|his|her) bladder|"
          rf"(?:haven't|hasn't|have not|has not|didn't) (?:had|done|managed) (?:a |one )?(?:wee|pee)|(?:haven't|hasn't) (?:peed|weed|urinated|passed water)\b|(?:only|just) (?:a )?(?:little|tiny bit|dribble|trickle) (?:[\w',]+ ){0,2}(?:at a time|comes out)|"
          rf"(?:wee|pee|urine|stream|it) (?:[\w',]+ ){{0,3}}(?:only )?(?:comes?|came|coming) out (?:[\w',]+ )?(?:in )?(?:a )?(?:dribble|trickle|drops)|weak (?:wee|pee|urine )?stream|"
          rf"(?:{_TOILET}|pee|wee(?! (?:bit|niggle|problem|thing|while|tweak|twinge|ache|pain))|urin\w*) (?:[\w',]+ ){{0,8}}?(?:nothing|hardly anything|barely anything|only a trickle|only drops) (?:[\w',]+ )?(?:came|comes|come|will come) out)"),
@@ -244,7 +269,7 @@ RULES: tuple[Rule, ...] = (
          r"(?<!one of my )(?<!one of his )(?<!one of her )legs (?:[\w',]+ ){0,2}(?P<k3>(?:keep |kept )?(?:giving|gave|give) (?:way|out)|buckled|(?:won't|wouldn't|will not|would not|didn't|did not) (?:hold|support|work|take|carry) ?(?:me|him|her|my weight|his weight|her weight)?|(?:just )?(?:stopped|stop|quit) working|went (?:out )?from under|gone from under|gave up|went dead|(?:just )?(?:folded|crumpled|collapsed|buckled|went) (?:under|beneath) (?:me|him|her|them))",
          unless=MUSCLE_FAILURE),
     Rule("rapid weakness", "emergency", "leg weakness that is getting worse quickly",
-         r"(?P<k>weak\w* (?:[\w',]+ ){0,4}(?:worse|weaker) (?:[\w',]+ ){0,2}(?:fast|quickly|rapidly|by the (?:hour|minute|day)|every (?:hour|minute|day)|hour by hour)|"
+         r"(?P<k>(?:weak\w*|buckl\w*|giv\w* way|gave way|giv\w* out|gave out) (?:[\w',]+ ){0,4}(?:worse|weaker) (?:[\w',]+ ){0,2}(?:fast|quickly|rapidly|by the (?:hour|minute|day)|every (?:hour|minute|day)|each (?:hour|day)|hour by hour|today|than (?:yesterday|this morning|last night|earlier|an hour ago))|"
          r"weaker (?:and weaker|by the (?:hour|minute|day)|every (?:hour|minute|day)|each day|fast|quickly|rapidly|hour by hour|than (?:yesterday|this morning|last night|earlier|an hour ago))|"
          r"weak\w* (?:yesterday|this morning|last night|earlier)\b(?:[\w',]+ ){0,5}?(?:today|now) (?:[\w',]+ ){0,3}?(?:much |a lot |even |way )?weaker|"
          r"(?:could walk|was fine|was ok) (?:[\w',]+ ){0,4}now (?:i |he |she )?(?:can barely|can hardly|can't|cannot) (?:walk|lift|move|stand))",
@@ -256,7 +281,8 @@ RULES: tuple[Rule, ...] = (
     Rule("foot drop", "emergency", "a foot that suddenly drops or drags",
          r"(?P<k>foot ?drop|drop ?foot|(?:can't|cannot|unable to|couldn't) (?:[\w',]+ ){0,2}(?:lift|raise|pull up|point) (?:up )?(?:my |the |his |her )?(?:front of (?:my |the |his |her )?)?(?:foot|toes)|"
          r"(?:can't|cannot|unable to|couldn't) (?:[\w',]+ ){0,2}(?:walk|stand) on (?:my |his |her )?heels?|"
-         r"foot (?:[\w',]+ ){0,3}(?:flop\w*|slap\w*|drag\w*|drops?\b|dropping)|toes (?:[\w',]+ ){0,2}(?:catch|drag)\w*)"),
+         r"foot (?:[\w',]+ ){0,3}(?:flop\w*|slap\w*|drag\w*|drops?\b|dropping)|toes (?:[\w',]+ ){0,2}(?:catch|drag)\w*|"
+         r"(?:keep |keeps |kept )?(?:trip\w*|stumbl\w*) (?:on|over) (?:my|his|her) (?:left|right) (?:foot|toes)|(?:catch\w*|snag\w*) on the (?:floor|ground|carpet|stairs|steps|kerb|curb))"),
     Rule("trauma", "emergency", "back pain after a fall or accident",
          r"(?P<k>\b(?:fell|fallen|falling|fall|tumbled|toppled) (?:off|from|down|over|onto|on|backwards|out)\b(?! (?:the wagon|asleep|apart|behind|of(?:f)? (?:the )?wagon))|"
          r"\ba (?:bad |big |nasty |heavy |hard )?(?:fall|tumble)\b|took a (?:[\w',]+ )?(?:fall|tumble|spill)|went flying|wiped out|"
@@ -300,11 +326,11 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------------- professional
     Rule("numbness", "professional", "numbness or tingling in the leg or foot",
          rf"(?:(?P<k>{_NUMB})|{SENSORY_PART}\w* (?:[\w',]+ ){{0,4}}?(?P<k2>{_PARA})|(?P<k3>dead) (?:leg|foot|feet)|"
-         rf"(?P<k4>{_LOSS}) (?:in |of )?(?:[\w',]+ ){{0,3}}?{SENSORY_PART}\b|"
+         rf"(?P<k4>{_LOSS}(?: any (?:feeling|sensation))?) (?:in |of )?(?:[\w',]+ ){{0,3}}?{SENSORY_PART}\b|"
          rf"(?P<k5>{_PARA}) (?:[\w',]+ ){{0,3}}?(?:in|down|through|along|into|up|round|around) (?:my|his|her|the|both) (?:[\w',]+ )?(?:{SENSORY_PART}|hamstrings?|buttock|bum cheek|butt cheek|glute)\b|"
          rf"(?:buttock|bum cheek|butt cheek|glute)\w* (?:[\w',]+ ){{0,6}}?(?P<k7>{_NUMB}|{_PARA_NERVE})|"
          rf"{SENSORY_PART} (?:[\w',]+ ){{0,4}}?(?P<k6>{_LOSS})|"
-         rf"{SENSORY_PART}\w* (?:[\w',]+ ){{0,7}}?(?P<k8>{_SIMILE})|(?P<k9>{_SIMILE}) (?:[\w',]+ ){{0,3}}?(?:in|down|through|along|into|up|round|around) (?:my|his|her|the|both) (?:[\w',]+ )?{SENSORY_PART}\b)"),
+         rf"{SENSORY_PART}\w* (?:[\w',]+ ){{0,7}}?(?P<k8>{_SIMILE})|(?P<k9>{_SIMILE}) (?:[\w',]+ ){{0,3}}?(?:in|on|under|over|down|through|along|into|up|round|around) (?:my|his|her|the|both) (?:[\w',]+ )?{SENSORY_PART}\b)"),
     Rule("weakness", "professional", "weakness in one leg",
          rf"(?:{LEG} (?:[\w',]+ ){{0,4}}?(?P<k>weak\b|weakness|giv(?:es|ing) way|gave way|buckl\w*|gives out|gave out|gives\b(?! (?:me|you|him|her|a|an|the|it|my|your|some|more)\b))|"
          r"(?P<k2>weakness) in (?:my|his|her|one|the) (?:[\w',]+ )?(?:leg|foot|knee|ankle|calf|thigh)|"
@@ -312,6 +338,15 @@ RULES: tuple[Rule, ...] = (
          r"(?P<k3>weak|floppy) (?:left |right )?(?:leg|foot|ankle)|(?P<k4>trip(?:ping|ped|s)?) over (?:my|that|his|her) (?:[\w',]+ )?(?:foot|feet|toes?)\b|(?P<k6>(?:keep|keeps|kept) trip\w* over it)|"
          r"(?P<k5>dragging) (?:my|the|that|his|her) (?:left |right )?(?:leg|foot))",
          unless=r"\b(?:compared|than|build|building|stronger|strength|imbalance\w*|muscles?|dominant|tired|fatigued?|jelly|pump|lol|haha|lmao|rep \d+|last reps?|final reps?|failure)\b"),
+    # One leg losing power since a back injury (not a long-standing imbalance).
+    Rule("weakness", "professional", "weakness in one leg",
+         r"(?P<k>(?:can't|cannot|couldn't) (?:really |properly )?push (?:[\w',]+ ){0,2}?with (?:my|his|her|the) (?:left |right )?leg|"
+         r"(?:no|lost|losing|lack of|less|hardly any|not much) (?:have )?(?:power|strength) (?:in |on )?(?:[\w',]+ ){0,3}?(?:leg|side|foot)\b|"
+         r"\b(?:leg|side|foot) (?:[\w',]+ ){0,2}?(?:no|lost|losing) (?:have )?(?:power|strength)|"
+         r"(?:left|right|one) (?:leg|side) (?:[\w',]+ ){0,3}?(?:noticeably |much |a lot |way |really )?weaker (?:since|after|than before)|"
+         r"(?:left|right|one) (?:leg|side) (?:[\w',]+ ){0,2}?(?:won't|will not|doesn't|does not) (?:go|push|work|fire) (?:anymore|any more))",
+         needs_back_pain=True,
+         unless=r"\b(?:compared|than my|imbalance\w*|dominant|stronger|always been)\b"),
     # The more specific reason first: one finding per concept, first match wins.
     Rule("radiating pain", "professional", "pain shooting below the knee",
          r"(?P<k>(?:pain|ache|burning|shoot\w*|zap\w*|zing\w*)) (?:[\w',]+ ){0,5}below (?:the|my|his|her) knee"),
@@ -338,7 +373,7 @@ RULES: tuple[Rule, ...] = (
          needs_back_pain=True),
     Rule("night pain", "professional", "back pain that wakes you at night or is there at rest",
          r"(?P<k>wak(?:es|ing|e) (?:me|him|her)|woke (?:me|him|her)|(?:pain\w*|hurt\w*|ach\w*|sore\w*|throb\w*|agony|worse|kill\w*)(?: [\w',]+){0,5}? at night|at night(?: [\w',]+){0,5}? (?:pain|hurt|ach|sore|throb|agony|worse|kill)\w*|can't sleep|cannot sleep|keeps (?:me|him|her) (?:up|awake)|(?:stopping|stops|stopped|keeping|keeps|kept) (?:me|him|her) (?:from )?(?:sleep\w*|getting to sleep)|(?:los(?:e|ing)|lost) sleep|(?:ruin\w*|wreck\w*|disturb\w*|affect\w*) (?:my|his|her) sleep|"
-         r"at rest|when resting|while resting|(?:even|also|only|still|worse) (?:when|if|while) (?:i'm |i am |i |he's |she's )?(?:just )?(?:sitting|sat|resting|lying|laying|still|in bed|doing nothing|not moving)|"
+         r"at rest|when resting|while resting|even (?:when |while |just )?(?:sitting|sat|lying|laying|resting|in bed|doing nothing|watching)|(?:even|also|only|still|worse) (?:when|if|while) (?:i'm |i am |i |he's |she's )?(?:just )?(?:sitting|sat|resting|lying|laying|still|in bed|doing nothing|not moving)|"
          r"(?:when|while|if|until|as soon as|whenever|once) (?:i |he |she )?(?:lie|lying|lay|laying|get into bed|go to bed) (?:still|flat|down)?|(?:lying|laying) (?:still|flat|down) (?:[\w',]+ ){0,3}(?:hurts|aches|is (?:painful|agony|worse)|makes it worse)|"
          r"(?:hurts?|aches?|aching|painful|sore|pain|agony) (?:[\w',]+ )?in bed|"
          r"(?:doesn't|does not|won't|never) (?:ease|settle|go away|get better) (?:[\w',]+ ){0,2}(?:rest|resting|lying down))",
@@ -347,7 +382,9 @@ RULES: tuple[Rule, ...] = (
          r"(?P<k>cancer|chemo\w*|tumou?r|radiotherapy|oncolog\w*|leuka?emia|lymphoma|myeloma|metasta\w*|in remission)",
          needs_back_pain=True),
     Rule("steroids", "professional", "new back pain while taking steroids",
-         r"(?P<k>steroid\w*|prednis\w*|cortison\w*|dexamethason\w*|hydrocortison\w*)", needs_back_pain=True),
+         r"(?P<k>steroid\w*|prednis\w*|cortison\w*|dexamethason\w*|hydrocortison\w*|anabolic\w*|testosterone|\btest (?:e|c|cyp|enanthate|prop|propionate)\b|"
+         r"\btren\b|trenbolone|\bdeca\b|nandrolone|d-?bol|dianabol|anavar|oxandrolone|winstrol|\bsarms?\b|\broids?\b)", needs_back_pain=True,
+         unless=r"\b(?:inhaler|nasal|cream|asthma)\b"),
     Rule("osteoporosis", "professional", "new back pain with osteoporosis",
          r"(?P<k>osteopor\w*|osteopeni\w*|(?:brittle|thin|thinning|weak|fragile) bones|(?:low|poor) bone (?:density|mass)|bone (?:thinning|loss))", needs_back_pain=True),
     Rule("weight loss", "professional", "back pain with unexplained weight loss",
@@ -359,6 +396,7 @@ RULES: tuple[Rule, ...] = (
          r"\bis (?:it|this|that|my \w+) (?:a |an )?(?:herniat\w*|slipped disc|bulg\w*|disc|fracture\w*|torn|tear|pinched)|"
          r"what(?:'s| is) (?:wrong|going on) (?:with|in) (?:my|me|him|her)|diagnos\w*|what (?:injury|condition|problem) (?:do |does )?(?:i|he|she) (?:have|has)|"
          r"what (?:have|did|has) (?:i|he|she) (?:done|do) to (?:my|it|myself|his|her)|what(?:'ve| have) i done to|have i (?:herniated|slipped|torn|pulled|broken|damaged|fractured)|"
+         r"\b(?:did|could|might|would) (?:i|he|she) (?:have )?(?:herniat\w*|slip\w*|bulg\w*|ruptur\w*|tear|tore|torn|break|broke|fractur\w*|damag\w*|pull\w*|pinch\w*) (?:a |my |his |her |the )?(?:disc|disk|nerve|vertebra\w*|back|spine|muscle|ligament)|"
          r"i think i(?:'ve| have)? (?:[\w',]+ )?(?:herniated|slipped|bulged|ruptured|torn|tore|fractured|broke|pinched) (?:a |my )?(?:disc|nerve|vertebra\w*|back)|"
          r"tell me what (?:i|he|she|i've|it) (?:have|has|did|tore|hurt|done|is)|what do you think (?:it|this|that) is)"),
     Rule("medication", "professional", "asking about medication or a dose",
@@ -412,7 +450,7 @@ DOMAIN = (
     # back-friendly exercises and other training
     r"\bplanks?\b|side bridge|glute bridge\w*|bridges? (?:exercise|hold)|bridging|bird[- ]?dogs?|dead[- ]?bugs?|clam ?shell\w*|clam exercise|hip thrust\w*|hip hinge|"
     r"calf raise\w*|step[- ]?ups?|leg curl\w*|leg extension\w*|hyperextension\w*|superman|cat[- ]cow|child's pose|foam roll\w*|"
-    r"yoga|pilates|\bgym\b(?! (?:membership|opening|open|opens|close|closes|hours|fees?|prices?|bag|crush|staff|card|app))|rest days?|recovery|deload\w*|"
+    r"yoga|pilates|\bgym\b(?! (?:membership|opening|open|opens|close|closes|hours|fees?|prices?|bag|crush|staff|card|app|changing|locker|wi-?fi|parking|car park|showers?|toilets?|vending|music))|rest days?|recovery|deload\w*|"
     r"programm?e?s?\b|routines?|gains|plateau\w*|\bp[br]s?\b|personal bests?|1rm|one rep max|strength|stronger|weaker|fitness|athlet\w*|\brunning\b(?! (?:a|an|the|my|out|late|low))|\bjog\w*|cycling|rowing|swimming|sprint\w*|"
     # injuries, conditions and care
     r"injur\w*|heal\w*|rehab\w*|strain\w*|sprain\w*|tweak\w*|twinge\w*|spasm\w*|herniat\w*|slipped disc|bulg\w*|prolapse\w*|cauda equina|stenosis|"
@@ -437,6 +475,29 @@ OFF_TOPIC_REQUEST = (
     # someone else's body: a pet's leg is for a vet
     r"\b(?:dog|dogs|cat|cats|puppy|kitten|horse|pony|pet|rabbit|hamster)(?:'s)? (?:keeps? |is |has |seems |started |won't )?(?:limp\w*|lame|(?:back|front|hind) (?:leg|legs|paw|paws)|paws?\b)"
 )
+
+# Fiction, role play and word games: a symptom inside one is a story's, not the user's,
+# unless the user speaks of themselves ("pretend you're my doctor: my foot is numb").
+FICTION_REQUEST = (
+    r"\b(?:write|compose|draft|generate|create|make up|tell) (?:me |us )?(?:a |an |some )?(?:short |little |funny |quick |sad |scary )?"
+    r"(?:tale|dialogue|scene|screenplay|script|novel|fanfic|story|poem|song|rap|limerick|haiku)\b|"
+    r"\b(?:imagine|pretend) (?:you're|you are) (?:[\w']+ ){0,6}?(?:in|on) (?:a |an )?(?:tv|film|movie|play|show|drama|novel|game|soap)\b|"
+    r"\b(?:tv|television) (?:drama|show|series)\b|\bsay (?:[\w'\",]+ ){1,4}?\d+ times\b|\brepeat after me\b|"
+    r"\blet's (?:role ?-?play|play a game|pretend)\b|\bplay a game with me\b|\b(?:be|you're|you are) my (?:boyfriend|girlfriend|lover|date|crush|bae)\b|\bflirt\w*"
+)
+FIRST_PERSON = r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|our|us)\b"
+# Things that go "numb" or "dead" that are not a body ("my laptop keyboard feels numb",
+# "the song Comfortably Numb"): a sensation word with one of these and no body word is no symptom.
+NOT_A_BODY = (
+    r"\b(?:phones?|touch ?screens?|screens?|laptops?|keyboards?|mouse|trackpad|tv|telly|remote|wi-?fi|signal|"
+    r"batter(?:y|ies)|car|engine|tablet|ipad|computer|pc|headphones|earbuds|app|speakers?|controller|"
+    r"songs?|lyrics|album|band|film|movie|book|novel|episode|video ?games?|comfortably numb)\b"
+)
+BODY_WORD = (
+    r"\b(?:legs?|thighs?|calf|calves|shins?|knees?|feet|foot|toes?|ankles?|heels?|hips?|back|spine|groin|"
+    r"bum|butt|buttocks?|glutes?|hands?|fingers?|arms?|chest|body|skin|bladder|bowels?|face|lips?)\b"
+)
+SENSATION_KEY = r"numb|tingl|dead|asleep|sleep|fuzz|buzz|vibrat|fizz|prickl|wooden"
 
 # A follow-up that points back at the conversation ("how is it treated?", "is that normal?").
 REFERENTIAL = r"\b(?:it|it's|its|that|this|these|those|them|they|then|there|same|one|ones|what about|how about|and|so)\b"

@@ -376,3 +376,41 @@ def test_clearly_unrelated_is_out_of_scope(triager, message, history):
 def test_referential_follow_up_inherits_the_topic(triager):
     history = user("what stretches help a tight lower back?")
     assert triager.triage("how often should I do them?", history).route == "answer"
+
+
+# Round 3: classes widened after the round-3 batch (eval/TRIAGE.md). Wordings here differ
+# from the labelled items on purpose.
+@pytest.mark.parametrize("message, route", [
+    ("bothlegs went numb on the sled", "emergency"),  # run-together words
+    ("pins&needles in my calf after sets", "professional"),
+    ("numbn toes after leg press", "professional"),  # truncated key term
+    ("I can not stop the wee, it comes out by itself", "emergency"),
+    ("my grandad keeps wetting the bed since he hurt his back", "emergency"),
+    ("poo leaks out without me even noticing", "emergency"),
+    ("my wife is leaking and doesn't realise, her back is bad", "emergency"),
+    ("both legs fell asleep during the set and still are", "emergency"),
+    ("the left one started doing the same", "emergency"),  # spread, with history below
+    ("my leg weakness is worse today than yesterday", "emergency"),
+    ("I keep tripping on my right foot since lunch", "emergency"),
+    ("since my back tweak my right leg is much weaker since", "professional"),
+    ("been on tren for a month and now my lower back aches", "professional"),
+    ("did I slip a disc? just tell me", "professional"),
+])
+def test_round_three_red_flags(triager, message, route):
+    history = user("my right calf has been tingling since monday") if "left one" in message else []
+    assert triager.triage(message, history).route == route
+
+
+@pytest.mark.parametrize("message, route", [
+    ("can't feel any numbness or tingling, just tight hips", "answer"),  # a denial
+    ("can't feel any sensation in my foot", "professional"),  # still a loss of feeling
+    ("my phone screen feels numb when I swipe", "out_of_scope"),
+    ("my phone screen feels numb and so does my foot", "professional"),  # a body word
+    ("what is the song Comfortably Numb about?", "out_of_scope"),
+    ("write a story about a lifter whose legs go numb", "out_of_scope"),
+    ("write me a poem, also my legs are both numb right now", "emergency"),  # speaks of self
+    ("let's roleplay: you are my girlfriend at the gym", "out_of_scope"),
+    ("the wifi in the gym changing room is dead", "out_of_scope"),
+])
+def test_round_three_mentions_denials_and_fiction(triager, message, route):
+    assert triager.triage(message).route == route
