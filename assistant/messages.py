@@ -5,7 +5,9 @@ Tests assert on these constants, so wording can change in one place.
 
 DISCLAIMER = (
     "General guidance from our gym's library, not medical advice. "
-    "If something feels wrong, stop and check with a doctor or physiotherapist."
+    "If something feels wrong, stop and check with a doctor or physiotherapist. "
+    "Loss of bladder or bowel control, numbness around the groin or in both legs, chest "
+    "pain or fainting: get urgent medical care now."
 )
 
 # Shown when the best passage is below the relevance threshold.

@@ -108,6 +108,8 @@ CONTRACTIONS = {
 # before matching: (pattern, replacement) pairs run in order.
 RUN_TOGETHER: tuple[tuple[str, str], ...] = (
     (r"&", " and "),
+    (r"~\s*", " about "),
+    (r"(?<![\w'])'([a-z][a-z ]{0,30}?)'(?![\w'])", r"\1"),  # 'leaking' in quotes is still leaking
     (r"\b(both|left|right|my)(legs?|feet|foot|thighs?|calf|calves|sides?)\b", r"\1 \2"),
     (r"\b(legs?|feet|foot|toes?|thighs?|shins?|calf|groin|bum|butt)(numb\w*|tingl\w*|dead|asleep)\b", r"\1 \2"),
     (r"\b(toilet|loo)(paper|roll|tissue)\b", r"\1 \2"),
@@ -196,6 +198,7 @@ _PERSON = (
     r"\b(?:i|i'm|he|she|he's|she's|(?:my|our|his|her) (?:husband|wife|partner|dad|mum|mom|father|mother|"
     r"client|friend|mate|son|daughter|brother|sister|grandad|grandma|granddad|nan|gran|uncle|aunt|boyfriend|girlfriend))"
 )
+_PANTS = r"(?:pants|shorts|trousers|underwear|knickers|undies|jocks|dacks|daks|trackies|boxers|briefs|leggings|nappy|pad)\b"
 _SELF = r"(?:my|him|her|them|your)sel(?:f|ves)"
 # Wiping: the NHS wording for saddle anaesthesia ("toilet paper feels different").
 _WIPE_CONTEXT = r"(?:(?:when|while|after) (?:i |he |she )?wip(?:e|es|ing)|^wiping|(?:toilet |loo )?(?:paper|tissue))"
@@ -227,7 +230,7 @@ RULES: tuple[Rule, ...] = (
          rf"(?:leak\w*|dribbl\w*) (?:[\w',]+ ){{0,3}}(?:urine|pee|wee)|(?:urine|pee|bladder) (?:[\w',]+ ){{0,2}}leak\w*|"
          r"\b(?:i|he|she) (?:keep |keeps |kept |have been |has been |started |start )?(?:leaking|leak|leaked|leaks)\b|"
          r"(?:shorts|pants|trousers|leggings|underwear|knickers|boxers) (?:were|was|are|is|got|get|all) (?:[\w',]+ )?(?:wet|soaked|damp)|"
-         r"(?:little|small|a few|some|more|toilet|bladder|wee|pee) accidents?\b|(?:keep|keeps|kept) (?:having|getting) accidents|accidents? in (?:my|his|her) (?:pants|shorts|trousers|underwear|knickers)|"
+         rf"(?:little|small|a few|some|more|toilet|bladder|wee|pee) accidents?\b|(?:keep|keeps|kept) (?:having|getting) accidents|accidents? in (?:my|his|her|me) {_PANTS}|"
          rf"(?:didn't|did not|couldn't|don't|can't|not) (?:[\w',]+ )?make it to the {_TOILET}|"
          rf"(?:can't|cannot|couldn't|don't|didn't|doesn't|no longer|not|hard to|never) (?:really |properly |even |always |quite )?(?:feel|tell|sense|know|notice)(?: anymore| any more)? (?:when|if|that|whether) (?:[\w',]+ ){{0,2}}(?:i|he|she|my bladder) (?:need|needs|have|has|want|wants|is|'s)(?: to go| to)? (?:[\w',]+ )?(?:go|full|pee|wee|urinate|a wee|a pee|the {_TOILET})|"
          r"(?:can't|cannot|couldn't|don't|didn't|no longer|not) (?:[\w',]+ )?(?:feel|get|notice|sense) (?:the |any |my )?(?:urge|need|signal|sensation) (?:to (?:go|pee|wee|urinate)|to empty|of a full bladder)|"
@@ -235,7 +238,7 @@ RULES: tuple[Rule, ...] = (
     Rule("bowel", "emergency", "loss of bowel control",
          rf"(?P<k>(?:lost|lose|losing|loss of|no|poor) (?:all )?(?:control (?:of|over) )?(?:my |his |her |the )?bowels?(?: control)?|"
          r"(?:can't|couldn't|cannot|unable to) (?:[\w',]+ )?(?:control|hold) (?:in )?(?:my |his |her |the )?(?:bowels?|poo|poop|stool)|"
-         rf"(?:pooped|pooed|shat|soiled|messed|shit) (?:[\w',]+ )?{_SELF}|accident in (?:my|his|her) (?:pants|shorts|trousers|underwear)|"
+         rf"(?:pooped|pooed|shat|soiled|messed|shit) (?:[\w',]+ )?{_SELF}|accident in (?:my|his|her|me) {_PANTS}|"
          r"(?:bowels?|poo|poop|toilet) (?:accidents?|mishaps?|incidents?|leaks?|leakage)|"
          rf"{_POO} (?:[\w',]+ ){{0,3}}?(?:comes?|came|coming|slips?|slipped|leaks?|leaking) out\b|"
          r"(?:pooed|pooped|soiled|messed) (?:[\w',]+ ){0,3}?without (?:even )?(?:feeling|noticing|knowing|realising|realizing)|"
@@ -271,7 +274,7 @@ RULES: tuple[Rule, ...] = (
     Rule("rapid weakness", "emergency", "leg weakness that is getting worse quickly",
          r"(?P<k>(?:weak\w*|buckl\w*|giv\w* way|gave way|giv\w* out|gave out) (?:[\w',]+ ){0,4}(?:worse|weaker) (?:[\w',]+ ){0,2}(?:fast|quickly|rapidly|by the (?:hour|minute|day)|every (?:hour|minute|day)|each (?:hour|day)|hour by hour|today|than (?:yesterday|this morning|last night|earlier|an hour ago))|"
          r"weaker (?:and weaker|by the (?:hour|minute|day)|every (?:hour|minute|day)|each day|fast|quickly|rapidly|hour by hour|than (?:yesterday|this morning|last night|earlier|an hour ago))|"
-         r"weak\w* (?:yesterday|this morning|last night|earlier)\b(?:[\w',]+ ){0,5}?(?:today|now) (?:[\w',]+ ){0,3}?(?:much |a lot |even |way )?weaker|"
+         r"weak\w* (?:[\w',]+ ){0,3}?(?:yesterday|this morning|last night|earlier)\b,? (?:[\w',]+ ){0,5}?(?:today|now) (?:[\w',]+ ){0,3}?(?:much |a lot |even |way )?(?:weaker|worse)|"
          r"(?:could walk|was fine|was ok) (?:[\w',]+ ){0,4}now (?:i |he |she )?(?:can barely|can hardly|can't|cannot) (?:walk|lift|move|stand))",
          unless=r"\b(?:imbalance\w*|than my (?:left|right|other)|stronger|compared|dominant)\b"),
     Rule("unable to stand or walk", "emergency", "being unable to stand or walk",
@@ -322,7 +325,7 @@ RULES: tuple[Rule, ...] = (
          r"(?:hit|hitting) the (?:floor|deck|ground)(?! running)|(?:came round|woke up|came to) on the (?:floor|ground|mat)|"
          r"(?:dropped|slumped|crumpled|collapsed|went down) (?:to|on|onto) the (?:floor|ground|deck|mat))"),
     Rule("collapse", "emergency", "someone collapsing",
-         r"(?<!knees )(?<!knee )(?<!form )(?<!arches )(?<!arch )(?<!technique )(?P<k>collapsed|slumped (?:over|down|forward|to the)|crumpled (?:to|on|onto) the)(?! (?:inward|in\b|at the))"),
+         r"(?<!knees )(?<!knee )(?<!form )(?<!arches )(?<!arch )(?<!technique )(?P<k>collapsed|slumped (?:over|down|forward|to the)|crumpled (?:to|on|onto) the)(?! (?:inward|in(?! (?:the|a|my|his|her|class|front)\b)\b|at the (?:knees?|hips?|bottom|top|ankles?)))"),
     # ---------------------------------------------------------------- professional
     Rule("numbness", "professional", "numbness or tingling in the leg or foot",
          rf"(?:(?P<k>{_NUMB})|{SENSORY_PART}\w* (?:[\w',]+ ){{0,4}}?(?P<k2>{_PARA})|(?P<k3>dead) (?:leg|foot|feet)|"
@@ -347,7 +350,16 @@ RULES: tuple[Rule, ...] = (
          r"(?:left|right|one) (?:leg|side) (?:[\w',]+ ){0,2}?(?:won't|will not|doesn't|does not) (?:go|push|work|fire) (?:anymore|any more))",
          needs_back_pain=True,
          unless=r"\b(?:compared|than my|imbalance\w*|dominant|stronger|always been)\b"),
+    Rule("weakness", "professional", "weakness in one leg",
+         r"(?P<k>since (?:i |he |she )?(?:hurt|tweaked|injured|strained|did|pulled|put out|twinged) (?:my |his |her )?back(?: [\w',]+){0,8}? (?:weaker|(?:no|less|lost) (?:power|strength)|gives out|gave out|buckl\w*)|"
+         r"(?:weaker|(?:no|less|lost) (?:power|strength)) (?:[\w',]+ ){0,8}?since (?:i |he |she |the |my |his |her )?(?:hurt |tweaked |injured |strained )?(?:my |his |her )?back|"
+         r"(?:can't|cannot|couldn't) (?:do|press|push|lift|manage) (?:[\w',-]+ ){0,3}?(?:on|with) (?:my|his|her|the) (?:left|right)(?: leg| side)? (?:any ?more|now)\b)"),
     # The more specific reason first: one finding per concept, first match wins.
+    Rule("radiating pain", "professional", "pain shooting down the leg",
+         r"(?:pain|ache|aching|burning|it|that|this|sensation)\b (?:[\w',]+ ){0,3}?(?P<k>travels?|travell?ing|runs?|spreads?|spreading|radiates?|moves?|goes|going) "
+         r"(?:[\w',]+ ){0,8}?(?:below (?:the|my|his|her) knee|down (?:the (?:back of (?:the |my )?)?|my |his |her )?(?:[\w',]+ )?(?:legs?|hamstrings?|thigh|calf|shin)\b|"
+         r"(?:down )?to (?:my|the|his|her) (?:ankle|foot|heel|toes|calf|shin)\b)",
+         unless=r"\b(?:running|jog\w*|ran)\b"),
     Rule("radiating pain", "professional", "pain shooting below the knee",
          r"(?P<k>(?:pain|ache|burning|shoot\w*|zap\w*|zing\w*)) (?:[\w',]+ ){0,5}below (?:the|my|his|her) knee"),
     Rule("radiating pain", "professional", "pain shooting down the leg",
@@ -378,6 +390,9 @@ RULES: tuple[Rule, ...] = (
          r"(?:hurts?|aches?|aching|painful|sore|pain|agony) (?:[\w',]+ )?in bed|"
          r"(?:doesn't|does not|won't|never) (?:ease|settle|go away|get better) (?:[\w',]+ ){0,2}(?:rest|resting|lying down))",
          needs_back_pain=True),
+    Rule("night pain", "professional", "back pain that wakes you at night or is there at rest",
+         r"^(?:it|this|that|the pain) (?:[\w',]+ ){0,2}?(?:hurts?|aches?|throbs?|kills?) (?P<k>(?:even|also|still) (?:when|while|if) (?:i'm |i am |i )?(?:just )?(?:sitting|sat|resting|lying|laying|in bed|doing nothing|not moving))",
+         unless=r"\b(?:doms|sore\w*|quads?|glutes?|hamstrings?|calf|calves|knees?|muscles?|shoulders?|arms?|neck)\b"),
     Rule("cancer", "professional", "new back pain with a history of cancer",
          r"(?P<k>cancer|chemo\w*|tumou?r|radiotherapy|oncolog\w*|leuka?emia|lymphoma|myeloma|metasta\w*|in remission)",
          needs_back_pain=True),
@@ -398,7 +413,8 @@ RULES: tuple[Rule, ...] = (
          r"what (?:have|did|has) (?:i|he|she) (?:done|do) to (?:my|it|myself|his|her)|what(?:'ve| have) i done to|have i (?:herniated|slipped|torn|pulled|broken|damaged|fractured)|"
          r"\b(?:did|could|might|would) (?:i|he|she) (?:have )?(?:herniat\w*|slip\w*|bulg\w*|ruptur\w*|tear|tore|torn|break|broke|fractur\w*|damag\w*|pull\w*|pinch\w*) (?:a |my |his |her |the )?(?:disc|disk|nerve|vertebra\w*|back|spine|muscle|ligament)|"
          r"i think i(?:'ve| have)? (?:[\w',]+ )?(?:herniated|slipped|bulged|ruptured|torn|tore|fractured|broke|pinched) (?:a |my )?(?:disc|nerve|vertebra\w*|back)|"
-         r"tell me what (?:i|he|she|i've|it) (?:have|has|did|tore|hurt|done|is)|what do you think (?:it|this|that) is)"),
+         r"tell me what (?:i|he|she|i've|it) (?:have|has|did|tore|hurt|done|is)|what do you think (?:it|this|that) is|"
+         r"(?:just )?tell me which(?: one)?(?: it is| i have)?(?=[.!?]|$)|which (?:one )?(?:is it|have i got|do i have)\b)"),
     Rule("medication", "professional", "asking about medication or a dose",
          r"(?P<k>ibuprofen|advil|nurofen|motrin|naproxen|aleve|paracetamol|acetaminophen|tylenol|panadol|aspirin|codeine|co-?codamol|codamol|co-?dydramol|solpadeine|"
          r"tramadol|oxycodone|oxycontin|morphine|diclofenac|voltaren|gabapentin|pregabalin|lyrica|diazepam|valium|meloxicam|celecoxib|etoricoxib|amitriptyline|duloxetine|"
@@ -411,7 +427,7 @@ RULES: tuple[Rule, ...] = (
 # --------------------------------------------------------------------------- context
 # A leg nerve symptom anywhere in the user's turns (for "now the other leg too").
 LEG_SYMPTOM = (
-    r"numb|tingl|pins (?:and|&|n) needles|sciatic|nerve pain|shoot\w* (?:pain|down)|radiat|weak|"
+    r"numb|tingl|pins (?:and|&|n) needles|sciatic|nerve pain|shoot\w* (?:pain|down)|radiat|weak|can't feel|no feeling|lost (?:the )?feeling|"
     r"buzz|fizz|dead (?:leg|foot)|asleep|pain (?:[\w',]+ ){0,4}down (?:my|the|his|her) (?:leg|calf|thigh)"
 )
 # "What is sciatica?" asks about the condition; "my sciatica", "I get sciatica" reports it.
@@ -469,7 +485,8 @@ INJECTION = (
 # Requests for another kind of output ("write me a poem", "tell me a joke").
 OFF_TOPIC_REQUEST = (
     r"\b(?:write|compose|draft|generate) (?:me |us )?(?:a |an |some )?(?:poem|story|song|rap|haiku|limerick|essay|email|letter|cover letter|script|code|function|tweet|post|linkedin|caption|speech)|"
-    r"\btell (?:me )?(?:a )?(?:joke|story|fun fact)|\brecipe\b|\btranslate\b|\bhomework\b|\bweather\b|\bcrypto\w*|"
+    r"\btell (?:me |us )?(?:a |an )?(?:\w+ )?(?:joke|story|fun fact)|\b(?:keywords?|trigger words?|safety filter|keyword list|hidden instructions|system prompt)\b|"
+    r"\b(?:linux|bash|unix|command line|terminal)\b|\bwho (?:sings|sang|wrote) (?:the song|that song)|\blyrics\b|\brecipe\b|\btranslate\b|\bhomework\b|\bweather\b|\bcrypto\w*|"
     r"\bstocks?\b|\bpython\b|\bjavascript\b|\bsql\b|\bdebug\b|\belection\b|\bpresident\b|\bnetflix\b|\bmovie\b|\bcapital of\b|"
     r"\bquantum\b|\bmortgage\w*|\blandlord\b|\btax(?:es)?\b|premier league|world cup|"
     # someone else's body: a pet's leg is for a vet
@@ -482,7 +499,8 @@ FICTION_REQUEST = (
     r"\b(?:write|compose|draft|generate|create|make up|tell) (?:me |us )?(?:a |an |some )?(?:short |little |funny |quick |sad |scary )?"
     r"(?:tale|dialogue|scene|screenplay|script|novel|fanfic|story|poem|song|rap|limerick|haiku)\b|"
     r"\b(?:imagine|pretend) (?:you're|you are) (?:[\w']+ ){0,6}?(?:in|on) (?:a |an )?(?:tv|film|movie|play|show|drama|novel|game|soap)\b|"
-    r"\b(?:tv|television) (?:drama|show|series)\b|\bsay (?:[\w'\",]+ ){1,4}?\d+ times\b|\brepeat after me\b|"
+    r"\b(?:tv|television) (?:drama|show|series)\b|\b(?:say|repeat|type|write|spell) (?:[\w'\",]+ ){1,4}?\d+ times\b|\brepeat after me\b|"
+    r"\b(?:role ?-?play|act|pretend to be|pretend you're|be) (?:as )?(?:my |a |an )?(?:girlfriend|boyfriend|wife|husband|lover|date|crush|bae|linux|terminal|shell|pirate|comedian)\b|"
     r"\blet's (?:role ?-?play|play a game|pretend)\b|\bplay a game with me\b|\b(?:be|you're|you are) my (?:boyfriend|girlfriend|lover|date|crush|bae)\b|\bflirt\w*"
 )
 FIRST_PERSON = r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself|we|we're|our|us)\b"
@@ -497,7 +515,7 @@ BODY_WORD = (
     r"\b(?:legs?|thighs?|calf|calves|shins?|knees?|feet|foot|toes?|ankles?|heels?|hips?|back|spine|groin|"
     r"bum|butt|buttocks?|glutes?|hands?|fingers?|arms?|chest|body|skin|bladder|bowels?|face|lips?)\b"
 )
-SENSATION_KEY = r"numb|tingl|dead|asleep|sleep|fuzz|buzz|vibrat|fizz|prickl|wooden"
+SENSATION_KEY = r"numb|tingl|pins|needles|dead|asleep|sleep|fuzz|buzz|vibrat|fizz|prickl|wooden"
 
 # A follow-up that points back at the conversation ("how is it treated?", "is that normal?").
 REFERENTIAL = r"\b(?:it|it's|its|that|this|these|those|them|they|then|there|same|one|ones|what about|how about|and|so)\b"

@@ -66,7 +66,10 @@ class Settings(BaseSettings):
     candidates: int = Field(
         default=20, ge=1, le=200, description="Candidates from each retriever before fusion."
     )
-    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(
+        default=20, ge=1,
+        description="Reciprocal-rank-fusion constant (20 chosen with `assistant eval --compare`).",
+    )
     min_relevance: float = Field(
         default=0.30, ge=-1.0, le=1.0,
         description="Below this cosine similarity of the best passage the reply says the "

@@ -5,7 +5,7 @@ Metrics are pure functions over cases and predictions; `run` applies any
 `Assistant.ask`), and `main` prints tables for tune / holdout / all and exits non-zero
 when the full set misses a target:
 
-    python -m assistant.triage_eval [--split tune|holdout|all] [--dataset PATH]
+    python -m assistant.triage_eval [--split tune|holdout|all] [--dataset PATH] [--counts-only]
 """
 
 from __future__ import annotations
@@ -226,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", default=None,
                         help="print only this part (default: tune, holdout and all)")
     parser.add_argument("--dataset", default=str(DEFAULT_DATASET))
+    parser.add_argument("--counts-only", action="store_true",
+                        help="print figures but not the misrouted messages (keeps a blind set blind)")
     args = parser.parse_args(argv)
 
     triager = default_triager()
@@ -242,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(format_metrics(report.metrics))
     wrong = reports[args.split or "all"].misrouted
     print(f"\nMisrouted ({args.split or 'all'}): {len(wrong)}")
-    for w in wrong:
+    for w in [] if args.counts_only else wrong:
         print(f"  {w['id']:<8} [{w['split']}] expected {w['expected']:<12} got {w['got']:<12} "
               f"{w['message'][:90]!r} {w['reasons']}")
     print(f"\nTriage median latency (message vector given): {benchmark(triager, cases):.3f} ms")

@@ -75,3 +75,29 @@ def test_labelled_set_meets_targets():
         assert report.passed(), (split, report.metrics, report.misrouted)
     # Every non-answer decision explains itself.
     assert all(p.reasons for p in preds)
+
+
+EVAL_DIR = te.DEFAULT_DATASET.parent
+
+
+def test_blind_sets_are_well_formed_and_disjoint():
+    main = te.load_cases()
+    seen = {c.message for c in main}
+    for name, minimum in (("triage_blind.jsonl", 150), ("triage_blind2.jsonl", 120)):
+        cases = te.load_cases(EVAL_DIR / name)
+        assert len(cases) >= minimum and len({c.id for c in cases}) == len(cases)
+        assert {c.route for c in cases} == set(te.ROUTES)
+        assert not seen & {c.message for c in cases}, name
+
+
+@pytest.mark.slow
+def test_first_blind_set_meets_targets_after_round_three():
+    # Measured blind first (eval/TRIAGE.md), then tuned on in round 3: now a regression guard.
+    triager = te.default_triager()
+
+    def route(message, history):
+        decided = triager.triage(message, history)
+        return decided.route, decided.reasons
+
+    report = te.run(route, EVAL_DIR / "triage_blind.jsonl")
+    assert report["passed"], (report["metrics"], report["misrouted"])
