@@ -50,10 +50,16 @@ def make_query_embedder(settings: Settings) -> Embedder:
     return CachedEmbedder(SentenceTransformerEmbedder(settings.model_name_or_path))
 
 
-def make_triager(embedder: Embedder | None):
+def make_triager(embedder: Embedder | None, settings: Settings | None = None):
+    """The safety triager, with the learned second opinion when labelled data is there."""
     from .safety import Triager
+    from .triage_model import load_or_train
 
-    return Triager(embedder)
+    model = None
+    if embedder is not None and settings is not None and settings.triage_training:
+        model = load_or_train(settings.triage_training, embedder,
+                              settings.data_dir / "triage_model.npz", settings.model_id)
+    return Triager(embedder, model)
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ class Assistant:
         self.store = store
         self.query_embedder = query_embedder
         self.ingest_embedder = ingest_embedder
-        self.triager = triager if triager is not None else make_triager(query_embedder)
+        self.triager = triager if triager is not None else make_triager(query_embedder, settings)
         self._chunks: dict[str, Chunk] = {}
         self._sentences: dict[str, np.ndarray] = {}
         self.retriever: HybridRetriever | None = None

@@ -15,7 +15,9 @@ Two layers, chosen by measurement on the tuning part of `eval/triage.jsonl` (see
    durations are parsed into days, and a general question about a condition ("what is
    sciatica?") is a mention, not a report.
 2. Cosine similarity of the message embedding to a few reviewed exemplars, used only
-   where the lexicon is silent, as a backstop for paraphrased red flags.
+   where the lexicon is silent, as a backstop for paraphrased red flags; then a logistic
+   regression trained on the labelled messages (`triage_model.py`) that may raise an
+   "answer" or "out_of_scope" decision to a referral when it is confident, never lower one.
 3. Topicality: a message is answered unless it is clearly about something else. Any
    exercise, body, training, injury or care word makes it on-topic (the engine's
    relevance threshold then declines what the corpus does not cover); without one, the
@@ -37,6 +39,7 @@ import numpy as np
 
 from . import safety_lexicon as lex
 from .embeddings import Embedder
+from .triage_model import RouteModel
 from .types import SEVERITY, Triage
 
 OUT_OF_SCOPE_REASON = "not about exercise or back/leg symptoms"
@@ -386,8 +389,9 @@ class _Bank:
 class Triager:
     """Decides the route for the latest user message given earlier user turns."""
 
-    def __init__(self, embedder: Embedder | None = None):
+    def __init__(self, embedder: Embedder | None = None, model: RouteModel | None = None):
         self.embedder = embedder
+        self.model = model  # learned second opinion: may raise a route, never lower it
         self._bank: _Bank | None = None
 
     def _exemplars(self) -> _Bank | None:
@@ -426,6 +430,30 @@ class Triager:
         history: Sequence[Mapping[str, str]] = (),
         vector: np.ndarray | None = None,
     ) -> Triage:
+        if self.model is not None and vector is None and self.embedder is not None:
+            vector = self.embedder.embed([message])[0]
+        decided = self._by_rules(message, history, vector)
+        if self.model is None or vector is None or SEVERITY[decided.route] >= SEVERITY["professional"]:
+            return decided
+        raised = self.model.raised_route(vector)
+        if raised is None:
+            return decided
+        # Like the exemplar backstop, the model cannot read negation: an explicit denial
+        # ("my foot doesn't go numb, it just gets tired") holds back a referral, never an
+        # emergency.
+        denied = any(f.negated and not f.general for f in _scan(message, history)[1])
+        if denied and raised == "professional":
+            return decided
+        # The model names no symptom; the closest reviewed exemplar of that route does.
+        reason = self.similarities(vector)[raised][1] if self.embedder is not None else ""
+        return Triage(raised, (reason,) if reason else ())  # type: ignore[arg-type]
+
+    def _by_rules(
+        self,
+        message: str,
+        history: Sequence[Mapping[str, str]],
+        vector: np.ndarray | None,
+    ) -> Triage:
         state, current, history_on_topic = _scan(message, history)
         decided = _decide([f for f in state.values() if not f.negated])
         if decided is not None:
@@ -434,7 +462,7 @@ class Triager:
         text = normalise(message)
         if vector is None and self.embedder is not None:
             vector = self.embedder.embed([message])[0]
-        sims = self.similarities(vector) if vector is not None else None
+        sims = self.similarities(vector) if vector is not None and self.embedder is not None else None
 
         # Embeddings ignore negation ("no numbness" sits next to "numbness"), so a message
         # that denies a symptom never reaches the backstop.

