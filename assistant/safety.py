@@ -45,6 +45,11 @@ from .types import SEVERITY, Triage
 OUT_OF_SCOPE_REASON = "not about exercise or back/leg symptoms"
 REPURPOSE_REASON = "a request for something other than exercise guidance"
 ANSWER_REASON = "an exercise question with no warning symptoms"
+# The learned second opinion names no symptom, so its reasons say what it judged.
+MODEL_REASONS = {
+    "emergency": "symptoms that read like ones needing urgent care",
+    "professional": "symptoms that read like ones a professional should check",
+}
 
 # Backstop thresholds, set on the tuning split (see eval/TRIAGE.md for the sweep).
 FLAG_SIMILARITY = 0.70  # exemplar cosine a paraphrased red flag must reach ...
@@ -444,9 +449,7 @@ class Triager:
         denied = any(f.negated and not f.general for f in _scan(message, history)[1])
         if denied and raised == "professional":
             return decided
-        # The model names no symptom; the closest reviewed exemplar of that route does.
-        reason = self.similarities(vector)[raised][1] if self.embedder is not None else ""
-        return Triage(raised, (reason,) if reason else ())  # type: ignore[arg-type]
+        return Triage(raised, (MODEL_REASONS[raised],))  # type: ignore[arg-type]
 
     def _by_rules(
         self,

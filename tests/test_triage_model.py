@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from assistant import triage_model as tm
-from assistant.safety import Triager
+from assistant.safety import MODEL_REASONS, Triager
 
 DIM = 8
 
@@ -117,7 +117,9 @@ def test_the_model_raises_but_never_lowers():
     quiet = Triager(model=FixedModel(None))
     loud = Triager(model=FixedModel("emergency"))
     referral = Triager(model=FixedModel("professional"))
-    assert loud.triage("how many sets on leg press?", [], vector).route == "emergency"
+    raised = loud.triage("how many sets on leg press?", [], vector)
+    # It names no symptom the user did not mention: its reason says what it judged.
+    assert raised.route == "emergency" and raised.reasons == (MODEL_REASONS["emergency"],)
     # The rules' emergency stays an emergency whatever the model says.
     assert quiet.triage("I lost control of my bladder", [], vector).route == "emergency"
     assert referral.triage("I lost control of my bladder", [], vector).route == "emergency"
