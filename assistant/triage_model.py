@@ -124,7 +124,7 @@ def load_or_train(paths: Sequence[Path], embedder: Embedder, cache_path: Path,
     if model is not None:
         return model
     texts, routes = read_training_messages(paths)
-    log.info("training the triage model on %d labelled messages", len(texts))
+    log.info("first run: fitting the safety triage model on %d labelled messages", len(texts))
     vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
     model = fit(vectors, routes)
     try:
