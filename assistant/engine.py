@@ -57,7 +57,8 @@ def make_triager(embedder: Embedder | None, settings: Settings | None = None):
 
     model = None
     if embedder is not None and settings is not None and settings.triage_training:
-        model = load_or_train(settings.triage_training, embedder,
+        # Embed the training messages past any question cache: they are not questions.
+        model = load_or_train(settings.triage_training, getattr(embedder, "inner", embedder),
                               settings.data_dir / "triage_model.npz", settings.model_id)
     return Triager(embedder, model)
 

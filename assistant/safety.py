@@ -437,7 +437,8 @@ class Triager:
     ) -> Triage:
         if self.model is not None and vector is None and self.embedder is not None:
             vector = self.embedder.embed([message])[0]
-        decided = self._by_rules(message, history, vector)
+        scanned = _scan(message, history)
+        decided = self._by_rules(message, vector, *scanned)
         if self.model is None or vector is None or SEVERITY[decided.route] >= SEVERITY["professional"]:
             return decided
         raised = self.model.raised_route(vector)
@@ -446,7 +447,7 @@ class Triager:
         # Like the exemplar backstop, the model cannot read negation: an explicit denial
         # ("my foot doesn't go numb, it just gets tired") holds back a referral, never an
         # emergency.
-        denied = any(f.negated and not f.general for f in _scan(message, history)[1])
+        denied = any(f.negated and not f.general for f in scanned[1])
         if denied and raised == "professional":
             return decided
         return Triage(raised, (MODEL_REASONS[raised],))  # type: ignore[arg-type]
@@ -454,10 +455,12 @@ class Triager:
     def _by_rules(
         self,
         message: str,
-        history: Sequence[Mapping[str, str]],
         vector: np.ndarray | None,
+        state: dict[str, Finding],
+        current: tuple[Finding, ...],
+        history_on_topic: bool,
     ) -> Triage:
-        state, current, history_on_topic = _scan(message, history)
+        """The lexicon, the exemplar backstop and topicality, over one `_scan` of the chat."""
         decided = _decide([f for f in state.values() if not f.negated])
         if decided is not None:
             return decided
