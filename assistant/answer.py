@@ -53,9 +53,17 @@ def _word_overlap(question_terms: Mapping[str, float], sentence: str) -> float:
     return sum(w for t, w in question_terms.items() if t in words) / total
 
 
+# A checklist item quoted alone reads as a statement about the member ("Your back pain has
+# lasted more than about two weeks."): under a referral such sentences are left out.
+ABOUT_THE_READER = re.compile(
+    r"^(?:your\b|you (?:have|had|are|were|feel|felt|notice|get|got|can't|cannot|develop|'ve|'re)\b|"
+    r"you've\b|you're\b)", re.IGNORECASE)
+
+
 def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
                sentence_vectors: Mapping[str, np.ndarray],
-               idf: Mapping[str, float] | None = None) -> list[_Candidate]:
+               idf: Mapping[str, float] | None = None,
+               skip_about_reader: bool = False) -> list[_Candidate]:
     """Every quotable sentence of the retrieved passages with its relevance score.
 
     Score = how close the sentence is to the question, blended with how close its whole
@@ -73,6 +81,8 @@ def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
         for i, sentence in enumerate(sentences):
             if sentence.rstrip().endswith(":") or len(sentence.split()) < MIN_WORDS:
                 continue  # list lead-ins and fragments read badly on their own
+            if skip_about_reader and ABOUT_THE_READER.match(_LIST_PREFIX.sub("", sentence).strip()):
+                continue
             dense = float(vectors[i] @ vector) if vectors is not None else hit.similarity
             score = (SENTENCE_WEIGHT * dense + (1 - SENTENCE_WEIGHT) * hit.similarity
                      + OVERLAP_WEIGHT * _word_overlap(terms, sentence))
@@ -120,9 +130,15 @@ def _repeats(cand: _Candidate, picked: Sequence[_Candidate]) -> bool:
 
 def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
             sentence_vectors: Mapping[str, np.ndarray], max_sentences: int = 3,
-            idf: Mapping[str, float] | None = None) -> tuple[str, tuple[Citation, ...]]:
-    """Answer text with a [n] after each sentence, and the citations those markers refer to."""
-    chosen = select(candidates(question, vector, hits, sentence_vectors, idf), max_sentences)
+            idf: Mapping[str, float] | None = None,
+            skip_about_reader: bool = False) -> tuple[str, tuple[Citation, ...]]:
+    """Answer text with a [n] after each sentence, and the citations those markers refer to.
+
+    `skip_about_reader`: under a referral, leave out checklist items that would read as
+    statements about the member.
+    """
+    chosen = select(candidates(question, vector, hits, sentence_vectors, idf, skip_about_reader),
+                    max_sentences)
     numbers: dict[int, int] = {}
     citations: list[Citation] = []
     parts: list[str] = []

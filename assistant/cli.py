@@ -1,4 +1,4 @@
-"""`assistant` command line: ask, ingest, eval, serve, bench, settings.
+"""`assistant` command line: ask, ingest, eval, triage, serve, bench, settings.
 
 Errors meant for users (AssistantError) print one clean line and exit 2; no tracebacks.
 """
@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--rebuild", action="store_true", help="re-embed everything")
 
     sub.add_parser("eval", help="run the evaluation suite (`assistant eval --help`)")
+    sub.add_parser("triage", help="safety triage: `assistant triage train` fits the shipped model, "
+                   "`assistant triage eval` measures routing (`--help` on each)")
 
     serve = sub.add_parser("serve", help="start the HTTP API, Gradio chat and widget server")
     serve.add_argument("--host")
@@ -59,8 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import AssistantError
 
     # eval and bench own their options: hand them everything after the command name.
-    if argv and argv[0] in ("eval", "bench"):
+    if argv and argv[0] in ("eval", "bench", "triage"):
         try:
+            if argv[0] == "triage":
+                return _triage(argv[1:])
             if argv[0] == "eval":
                 from .evaluation.runner import main as eval_main
 
@@ -80,6 +84,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous index is still usable", file=sys.stderr)
         return 130
+
+
+def _triage(argv: list[str]) -> int:
+    if argv[:1] == ["train"]:
+        from .safety.train import main as train_main
+
+        return train_main(argv[1:])
+    if argv[:1] == ["eval"]:
+        from .evaluation.triage import main as triage_eval_main
+
+        return triage_eval_main(argv[1:])
+    print("usage: assistant triage {train,eval} [options]", file=sys.stderr)
+    return 2
 
 
 def _run(args) -> int:

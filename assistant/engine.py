@@ -24,6 +24,7 @@ from .errors import ConfigError
 from .ingest import IngestSummary, ingest
 from .lexical import LexicalIndex
 from .retrieval import HybridRetriever
+from .safety.model import views
 from .settings import Settings
 from .store import ChunkStore
 from .types import Chunk, Hit, Reply, Triage
@@ -31,6 +32,9 @@ from .types import Chunk, Hit, Reply, Triage
 log = logging.getLogger("assistant")
 
 RED_FLAGS_DOC = "red-flags"  # its first passage is cited under every emergency reply
+MEDICATION_REASON = "asking about medication or a dose"
+# Referrals for a request, not a symptom: the corpus has no guidance that fits the person.
+NO_GUIDANCE_REASONS = frozenset({MEDICATION_REASON, "asking for a personal diagnosis"})
 
 
 def make_query_embedder(settings: Settings) -> Embedder:
@@ -51,15 +55,13 @@ def make_query_embedder(settings: Settings) -> Embedder:
 
 
 def make_triager(embedder: Embedder | None, settings: Settings | None = None):
-    """The safety triager, with the learned second opinion when labelled data is there."""
-    from .safety import Triager
-    from .triage_model import load_or_train
+    """The safety triager with the shipped learned model (refuses to start without it)."""
+    from .safety import Triager, load_shipped_model
 
     model = None
-    if embedder is not None and settings is not None and settings.triage_training:
-        # Embed the training messages past any question cache: they are not questions.
-        model = load_or_train(settings.triage_training, getattr(embedder, "inner", embedder),
-                              settings.data_dir / "triage_model.npz", settings.model_id)
+    if embedder is not None:
+        # The probe sentence goes past any question cache: it is not a question.
+        model = load_shipped_model(getattr(embedder, "inner", embedder))
     return Triager(embedder, model)
 
 
@@ -111,7 +113,10 @@ class Assistant:
                 print(summary.line(), file=sys.stderr)
         bot = cls(settings, store, make_query_embedder(settings), ingest_embedder=ingest_embedder)
         # Load the ONNX session and the triage exemplars now, so the first user doesn't wait.
-        bot.triager.triage("how do I warm up?", [], bot.query_embedder.embed(["how do I warm up?"])[0])
+        bot.triager.triage("how do I warm up?", [])
+        from .safety import language
+
+        language.warm()
         return bot
 
     def refresh(self) -> None:
@@ -177,17 +182,19 @@ class Assistant:
                 if h.chunk.id in self._sentences}
 
     def _prepare(self, message: object, history: object) -> _Prepared:
-        """Validate, condense a follow-up, embed once, and triage."""
+        """Validate, condense a follow-up, embed once (message, its sentences, query), and triage."""
         message, history = validate(message, history, self.settings.max_message_chars,
                                     self.settings.max_history_turns)
         query = condense_query(message, history)
-        texts = [message] if query == message else [message, query]
+        triage_texts = list(views(message, history).texts)
+        texts = triage_texts if query == message else [*triage_texts, query]
         t0 = time.perf_counter()
         vectors = self.query_embedder.embed(texts)
         t1 = time.perf_counter()
-        triage: Triage = self.triager.triage(message, history, vectors[0])
+        triage: Triage = self.triager.triage(message, history, vectors[0],
+                                             view_vectors=vectors[:len(triage_texts)])
         t2 = time.perf_counter()
-        return _Prepared(message, query, vectors[-1], triage,
+        return _Prepared(message, query, vectors[0] if query == message else vectors[-1], triage,
                          {"embed_ms": (t1 - t0) * 1e3, "triage_ms": (t2 - t1) * 1e3})
 
     def _hits_for(self, route: str, query: str, vector: np.ndarray) -> list[Hit]:
@@ -212,13 +219,30 @@ class Assistant:
         return Reply(reply.route, reply.text, reply.citations, reply.reasons, timings)
 
     def _compose(self, query: str, vector: np.ndarray, hits: Sequence[Hit],
-                 max_sentences: int) -> tuple[str, tuple]:
+                 max_sentences: int, referral: bool = False) -> tuple[str, tuple]:
         return compose(query, vector, hits, self._sentence_vectors(hits), max_sentences,
-                       idf=self._idf)
+                       idf=self._idf, skip_about_reader=referral)
+
+    def _symptom_query(self, reasons: Sequence[str], query: str, vector: np.ndarray
+                       ) -> tuple[str, np.ndarray] | None:
+        """The text and vector to find guidance for the symptoms behind a referral.
+
+        None when the referral names no symptom the corpus could speak to (a request for
+        medicine or a diagnosis): then no guidance is quoted under it.
+        """
+        symptoms = [r for r in reasons if not r.startswith("\u201c") and r not in NO_GUIDANCE_REASONS]
+        if not symptoms:
+            return None if any(r in NO_GUIDANCE_REASONS for r in reasons) else (query, vector)
+        text = f"{messages.join_reasons(symptoms)}: {query}"
+        return text, self.query_embedder.embed([text])[0]
 
     def _respond(self, triage: Triage, query: str, vector: np.ndarray) -> Reply:
         reasons = tuple(triage.reasons)
         route = triage.route
+        if triage.language is not None:
+            # A message we cannot read: never a silent answer or refusal (design.md).
+            return Reply(route, messages.unreadable_notice(triage.language,
+                                                           self.settings.emergency_number), (), reasons)
         if route == "out_of_scope":
             return Reply("out_of_scope", messages.OUT_OF_SCOPE, (), reasons)
         hits = self._hits_for(route, query, vector)
@@ -226,19 +250,21 @@ class Assistant:
             # Only the urgent-help passage: no exercise advice under an emergency.
             first = messages.EMERGENCY_FIRST_LINE.format(
                 number=self.settings.emergency_number, reasons=messages.join_reasons(reasons))
-            body, citations = self._compose(query, vector, hits[:1], max_sentences=2)
+            body, citations = self._compose(query, vector, hits[:1], max_sentences=2, referral=True)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("emergency", text, citations, reasons)
 
         relevant = bool(hits) and max(h.similarity for h in hits) >= self.settings.min_relevance
         if route == "professional":
             first = messages.PROFESSIONAL_FIRST_LINE.format(reasons=messages.join_reasons(reasons))
-            if any(w in r.lower() for r in reasons for w in ("medic", "dose", "dosage", "pill")):
+            if MEDICATION_REASON in reasons:
                 first += " " + messages.NO_MEDICATION
-            if not relevant:
+            focus = self._symptom_query(reasons, query, vector)
+            if not relevant or focus is None:
                 return Reply("professional", first, (), reasons)
-            body, citations = self._compose(query, vector, hits,
-                                            self.settings.max_answer_sentences)
+            hits = self._hits_for(route, *focus)
+            body, citations = self._compose(*focus, hits, self.settings.max_answer_sentences,
+                                            referral=True)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("professional", text, citations, reasons)
 

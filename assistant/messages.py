@@ -45,6 +45,48 @@ NO_MEDICATION = (
 )
 
 
+# A message the assistant cannot read (not English): a fixed notice, in English and, where
+# we have one, in the member's language. {number} is Settings.emergency_number.
+UNREADABLE_NOTICE = (
+    "**I can only read English, so I can't answer this safely.** If you have loss of "
+    "bladder or bowel control, numbness around the groin or in both legs, sudden leg "
+    "weakness, chest pain or fainting: get urgent medical care now (call {number}). For "
+    "numbness, tingling or pain down a leg, please see a doctor or physiotherapist. "
+    "Otherwise, please ask again in English."
+)
+# Reviewed translations of the notice's first two sentences (urgent symptoms first).
+UNREADABLE_TRANSLATIONS = {
+    "es": "Solo puedo leer inglés. Si tiene pérdida del control de la vejiga o del intestino, "
+          "adormecimiento en la ingle o en ambas piernas, debilidad repentina en las piernas, "
+          "dolor en el pecho o desmayo: busque atención médica urgente ahora.",
+    "fr": "Je ne peux lire que l'anglais. En cas de perte de contrôle de la vessie ou des "
+          "intestins, d'engourdissement de l'aine ou des deux jambes, de faiblesse soudaine des "
+          "jambes, de douleur thoracique ou d'évanouissement : consultez les urgences maintenant.",
+    "de": "Ich kann nur Englisch lesen. Bei Verlust der Blasen- oder Darmkontrolle, Taubheit "
+          "im Schritt oder in beiden Beinen, plötzlicher Beinschwäche, Brustschmerzen oder "
+          "Ohnmacht: Suchen Sie sofort notärztliche Hilfe.",
+    "pt": "Só consigo ler inglês. Se tiver perda do controlo da bexiga ou do intestino, "
+          "dormência na virilha ou nas duas pernas, fraqueza súbita nas pernas, dor no peito "
+          "ou desmaio: procure atendimento médico urgente agora.",
+    "it": "Posso leggere solo l'inglese. In caso di perdita del controllo della vescica o "
+          "dell'intestino, intorpidimento all'inguine o a entrambe le gambe, debolezza "
+          "improvvisa alle gambe, dolore al petto o svenimento: cerca subito assistenza medica urgente.",
+    "nl": "Ik kan alleen Engels lezen. Bij verlies van controle over blaas of darmen, een doof "
+          "gevoel in de lies of in beide benen, plotselinge zwakte in de benen, pijn op de borst "
+          "of flauwvallen: zoek nu dringend medische hulp.",
+    "pl": "Potrafię czytać tylko po angielsku. Jeśli tracisz kontrolę nad pęcherzem lub "
+          "jelitami, masz drętwienie krocza lub obu nóg, nagłe osłabienie nóg, ból w klatce "
+          "piersiowej lub zasłabłeś: natychmiast szukaj pilnej pomocy medycznej.",
+}
+
+
+def unreadable_notice(language: str, number: str) -> str:
+    """The fixed notice for a message in `language` (ISO 639-1) that we cannot read."""
+    english = UNREADABLE_NOTICE.format(number=number)
+    translated = UNREADABLE_TRANSLATIONS.get(language)
+    return english + (f"\n\n{translated} ({number})" if translated else "")
+
+
 def join_reasons(reasons: tuple[str, ...] | list[str]) -> str:
     """'a', 'a and b', 'a, b and c' for the first lines above."""
     items = [r for r in reasons if r] or ["these symptoms"]

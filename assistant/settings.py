@@ -78,13 +78,6 @@ class Settings(BaseSettings):
     max_answer_sentences: int = Field(
         default=3, ge=1, le=8, description="Sentences in a composed answer."
     )
-    triage_training: Annotated[list[Path], NoDecode] = Field(
-        default_factory=lambda: [PROJECT_ROOT / "eval" / "triage.jsonl",
-                                 PROJECT_ROOT / "eval" / "triage_blind.jsonl"],
-        description="Comma-separated labelled triage files the learned second opinion is "
-        "trained on (tune and tuned-blind items only; holdout never). Empty = lexicon and "
-        "exemplars alone.",
-    )
     emergency_number: str = Field(
         default="your local emergency number",
         description="What emergency replies tell people to call, e.g. `999` or `112`.",
@@ -111,7 +104,7 @@ class Settings(BaseSettings):
         "Off by default: only counts, routes and timings are kept.",
     )
 
-    @field_validator("corpus_dirs", "allowed_origins", "triage_training", mode="before")
+    @field_validator("corpus_dirs", "allowed_origins", mode="before")
     @classmethod
     def _lists_from_strings(cls, value):
         return _split_list(value)

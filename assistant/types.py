@@ -75,6 +75,7 @@ class Triage:
 
     route: Route
     reasons: tuple[str, ...] = ()
+    language: str | None = None  # ISO code of a message the assistant cannot read
 
 
 @dataclass(frozen=True)
