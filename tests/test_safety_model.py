@@ -11,9 +11,8 @@ import numpy as np
 import pytest
 
 from assistant.errors import ConfigError
-from assistant.safety import TriageModelError, Triager, load_shipped_model
+from assistant.safety import TriageModelError, Triager, load_shipped_model, shipped
 from assistant.safety import model as m
-from assistant.safety import shipped
 from assistant.types import ROUTES, SEVERITY
 
 REPO = Path(__file__).resolve().parents[1]
@@ -172,7 +171,8 @@ def test_model_raised_reasons_quote_the_members_words(triager):
 def test_model_never_lowers_a_rule_finding(triager):
     for message in ("I wet myself on the leg press", "both my legs went numb during my set"):
         assert triager.triage(message).route == "emergency"
-    assert SEVERITY[triager.triage("my left foot goes numb on the leg press").route] >= SEVERITY["professional"]
+    one_foot = triager.triage("my left foot goes numb on the leg press")
+    assert SEVERITY[one_foot.route] >= SEVERITY["professional"]
 
 
 @pytest.mark.parametrize("message", [
