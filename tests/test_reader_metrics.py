@@ -1,0 +1,64 @@
+"""Reader-facing answer figures (assistant.evaluation.reader): pure functions on reply text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import messages
+from assistant.evaluation import reader as rd
+
+
+def test_a_fact_counts_when_its_words_stand_in_one_sentence():
+    text = "Stop exercising and get it checked by a physiotherapist. Keep your knees soft."
+    assert rd.fact_stated(["stop the exercise"], text)  # stems: stop + exercis
+    assert rd.fact_stated(["knees soft"], text)
+    assert not rd.fact_stated(["lower the weight"], text)
+    assert not rd.fact_stated(["stop physiotherapist knees"], text)  # words split across sentences
+    assert rd.facts_in_text([["stop the exercise"], ["lower the weight"]], text) == 0.5
+    assert rd.facts_in_text([], text) is None
+
+
+def test_answer_text_is_what_the_member_reads_as_the_answer():
+    reply = (messages.PROFESSIONAL_FIRST_LINE.format(reasons="numbness in the leg")
+             + f"\n\n{messages.GUIDANCE_LEAD_IN} Get numbness checked by a GP. [1]")
+    assert rd.answer_text(reply) == "Get numbness checked by a GP."
+
+
+@pytest.mark.parametrize("text, meta", [
+    ("The gym's main leg press article recommends core work.", True),
+    ("A Dutch trial of 283 people found surgery eased pain faster.", True),
+    ("Research suggests staying active helps.", True),
+    ("Keep your lower back on the pad.", False),
+])
+def test_meta_means_talking_about_sources_instead_of_advising(text, meta):
+    assert rd.is_meta(text) is meta
+
+
+def test_filler_share_and_summary():
+    assert rd.filler_share([0.9, 0.1, 0.5], threshold=0.3) == pytest.approx(1 / 3)
+    assert rd.filler_share([]) is None
+    rows = [
+        {"facts": 1.0, "filler": 0.0, "meta": False, "words": 40, "refused": False,
+         "expects_list": True, "bullets": True},
+        {"facts": 0.0, "filler": 0.5, "meta": True, "words": 80, "refused": False,
+         "expects_list": False, "bullets": False},
+        {"facts": None, "filler": None, "meta": False, "words": 20, "refused": True,
+         "expects_list": True, "bullets": False},
+    ]
+    s = rd.summarise(rows)
+    assert s["facts_in_text"] == 0.5 and s["replies_with_filler"] == 0.5
+    assert s["meta"] == 0.5 and s["words_median"] == 60 and s["refused"] == pytest.approx(1 / 3)
+    assert s["lists_as_bullets"] == 0.5
+
+
+def test_fresh_sets_are_well_formed_and_split():
+    dev = rd.load_fresh(rd.EVAL / "qa_fresh_dev.jsonl")
+    sealed = rd.load_fresh(rd.EVAL / "qa_fresh_sealed.jsonl")
+    assert len(dev) + len(sealed) >= 200 and abs(len(dev) - len(sealed)) <= 10
+    assert not {c.question for c in dev} & {c.question for c in sealed}
+    for case in dev + sealed:
+        assert case.question.strip() and case.key_facts and all(case.key_facts)
+    qa = {json.loads(line)["question"] for line in (rd.EVAL / "qa.jsonl").open(encoding="utf-8")}
+    assert not qa & {c.question for c in dev + sealed}
