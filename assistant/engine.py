@@ -114,9 +114,7 @@ class Assistant:
         bot = cls(settings, store, make_query_embedder(settings), ingest_embedder=ingest_embedder)
         # Load the ONNX session and the triage exemplars now, so the first user doesn't wait.
         bot.triager.triage("how do I warm up?", [])
-        from .safety import language
-
-        language.warm()
+        bot.triager.warm()
         return bot
 
     def refresh(self) -> None:
@@ -233,8 +231,10 @@ class Assistant:
         symptoms = [r for r in reasons if not r.startswith("\u201c") and r not in NO_GUIDANCE_REASONS]
         if not symptoms:
             return None if any(r in NO_GUIDANCE_REASONS for r in reasons) else (query, vector)
-        text = f"{messages.join_reasons(symptoms)}: {query}"
-        return text, self.query_embedder.embed([text])[0]
+        named = messages.join_reasons(symptoms)
+        # The reasons' vector is cached after the first time; the question's is at hand.
+        blended = vector + self.query_embedder.embed([named])[0]
+        return f"{named}: {query}", blended / max(float(np.linalg.norm(blended)), 1e-9)
 
     def _respond(self, triage: Triage, query: str, vector: np.ndarray) -> Reply:
         reasons = tuple(triage.reasons)

@@ -14,13 +14,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..types import ROUTES, SEVERITY
+
 Score = float | None
 MetricResult = tuple[Score, list[Score]]
 
-# Most severe first; matches assistant.types.ROUTES / SEVERITY (kept local so this module
-# stays importable on its own).
-ROUTE_ORDER: tuple[str, ...] = ("emergency", "professional", "answer", "out_of_scope")
-SEVERITY: dict[str, int] = {"out_of_scope": 0, "answer": 1, "professional": 2, "emergency": 3}
+# Most severe first: the one Route type of assistant.types (a pure module, no I/O).
+ROUTE_ORDER: tuple[str, ...] = ROUTES
 SEP = " › "
 
 _WS = re.compile(r"\s+")

@@ -111,7 +111,7 @@ class RouteModel:
 
     weights: np.ndarray  # (features, 4) in ROUTES order
     bias: np.ndarray  # (4,)
-    bank: np.ndarray  # (n, dim) int8: the labelled messages' whole-message vectors x 127
+    bank: np.ndarray  # (n, dim) int8: the labelled messages' whole-message vectors x 127 (as saved)
     bank_routes: np.ndarray  # (n,) int8 route index of each
     emergency_threshold: float  # P(emergency) that raises a message the rules would answer
     escalation_threshold: float  # P(emergency) that raises a rules referral to urgent care
@@ -123,13 +123,20 @@ class RouteModel:
         row = self.probabilities_batch(np.asarray(features, dtype=np.float32).reshape(1, -1))[0]
         return dict(zip(ROUTES, row.tolist(), strict=True))
 
+    def __post_init__(self) -> None:
+        # Unit float32 rows once, not per question (3 MB for ~2,000 labelled messages).
+        unit = self.bank.astype(np.float32)
+        unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-9)
+        object.__setattr__(self, "_unit_bank", unit)
+
     def probabilities_batch(self, features: np.ndarray) -> np.ndarray:
         features = np.asarray(features, dtype=np.float32)
         z = features @ self.weights + self.bias
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        return (p + neighbour_votes(features[:, :self.bank.shape[1]], self.bank, self.bank_routes)) / 2
+        votes = neighbour_votes(features[:, :self.bank.shape[1]], self._unit_bank, self.bank_routes)
+        return (p + votes) / 2
 
     def route(self, p: Mapping[str, float]) -> str:
         """The route the model alone would pick, with the safety-first thresholds."""
@@ -192,10 +199,14 @@ def quantise(vectors: np.ndarray) -> np.ndarray:
 
 def neighbour_votes(vectors: np.ndarray, bank: np.ndarray, bank_routes: np.ndarray,
                     k: int = NEIGHBOURS, temperature: float = NEIGHBOUR_TEMPERATURE) -> np.ndarray:
-    """(n, 4) route shares among each vector's k nearest labelled messages, cosine-weighted."""
+    """(n, 4) route shares among each vector's k nearest labelled messages, cosine-weighted.
+
+    `bank`: the labelled messages' vectors (int8 as saved, or float; rows need not be unit).
+    """
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-    cos = unit @ (bank.astype(np.float32) / 127).T
-    cos /= np.maximum(np.linalg.norm(bank.astype(np.float32) / 127, axis=1), 1e-9)
+    rows = bank.astype(np.float32, copy=False)
+    cos = unit @ rows.T
+    cos /= np.maximum(np.linalg.norm(rows, axis=1), 1e-9)
     k = min(k, cos.shape[1])
     nearest = np.argpartition(-cos, k - 1, axis=1)[:, :k]
     weights = np.exp(np.take_along_axis(cos, nearest, axis=1) / temperature)

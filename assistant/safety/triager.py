@@ -74,6 +74,12 @@ class Triager:
         self.detect_language = detect_language
         self._bank: _Bank | None = None
 
+    def warm(self) -> None:
+        """Load what the first questions would otherwise wait for: topic bank, language models."""
+        self._topic_bank()
+        if self.detect_language:
+            language.warm()
+
     # -- embeddings -------------------------------------------------------------
     def _topic_bank(self) -> _Bank | None:
         if self.embedder is None:
