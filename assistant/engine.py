@@ -62,7 +62,10 @@ def make_triager(embedder: Embedder | None, settings: Settings | None = None):
     if embedder is not None:
         # The probe sentence goes past any question cache: it is not a question.
         model = load_shipped_model(getattr(embedder, "inner", embedder))
-    return Triager(embedder, model)
+    triager = Triager(embedder, model)
+    if embedder is not None:
+        triager.warm()  # the topic bank and language models, before the first question
+    return triager
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,6 @@ class Assistant:
         bot = cls(settings, store, make_query_embedder(settings), ingest_embedder=ingest_embedder)
         # Load the ONNX session and the triage exemplars now, so the first user doesn't wait.
         bot.triager.triage("how do I warm up?", [])
-        bot.triager.warm()
         return bot
 
     def refresh(self) -> None:
@@ -245,29 +247,33 @@ class Assistant:
                                                            self.settings.emergency_number), (), reasons)
         if route == "out_of_scope":
             return Reply("out_of_scope", messages.OUT_OF_SCOPE, (), reasons)
-        hits = self._hits_for(route, query, vector)
         if route == "emergency":
             # Only the urgent-help passage: no exercise advice under an emergency.
             first = messages.EMERGENCY_FIRST_LINE.format(
                 number=self.settings.emergency_number, reasons=messages.join_reasons(reasons))
-            body, citations = self._compose(query, vector, hits[:1], max_sentences=2, referral=True)
+            urgent = self._red_flag_hit(vector)
+            hits = [urgent] if urgent is not None else self._hits_for(route, query, vector)[:1]
+            body, citations = self._compose(query, vector, hits, max_sentences=2, referral=True)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("emergency", text, citations, reasons)
 
-        relevant = bool(hits) and max(h.similarity for h in hits) >= self.settings.min_relevance
         if route == "professional":
             first = messages.PROFESSIONAL_FIRST_LINE.format(reasons=messages.join_reasons(reasons))
             if MEDICATION_REASON in reasons:
                 first += " " + messages.NO_MEDICATION
-            focus = self._symptom_query(reasons, query, vector)
-            if not relevant or focus is None:
+            symptom = self._symptom_query(reasons, query, vector)
+            if symptom is None:
                 return Reply("professional", first, (), reasons)
-            hits = self._hits_for(route, *focus)
-            body, citations = self._compose(*focus, hits, self.settings.max_answer_sentences,
+            hits = self._hits_for(route, *symptom)
+            if not self._relevant(hits):
+                return Reply("professional", first, (), reasons)
+            body, citations = self._compose(*symptom, hits, self.settings.max_answer_sentences,
                                             referral=True)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("professional", text, citations, reasons)
 
+        hits = self._hits_for(route, query, vector)
+        relevant = self._relevant(hits)
         body, citations = ("", ())
         if relevant:
             body, citations = self._compose(query, vector, hits,
@@ -276,6 +282,9 @@ class Assistant:
             return Reply("out_of_scope", messages.NOT_COVERED, (),
                          reasons + ("not covered by the guidance",))
         return Reply("answer", body, citations, reasons)
+
+    def _relevant(self, hits: Sequence[Hit]) -> bool:
+        return bool(hits) and max(h.similarity for h in hits) >= self.settings.min_relevance
 
     def _red_flag_hit(self, vector: np.ndarray) -> Hit | None:
         """The corpus's "get urgent help" passage: the first of the red-flags document."""
