@@ -32,7 +32,6 @@ _LEANS_BACK = re.compile(
 LEANS_BACK_PENALTY = 0.08
 SENTENCE_WEIGHT = 0.6
 OVERLAP_WEIGHT = 0.15
-NEW_PASSAGE_BONUS = 0.05
 
 
 @dataclass(frozen=True)
@@ -93,30 +92,6 @@ def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
     return found
 
 
-def select(cands: Sequence[_Candidate], max_sentences: int) -> list[_Candidate]:
-    """Pick the answer's sentences, then put them back in reading order.
-
-    The best passage always contributes its best sentence; after that, sentences are taken
-    by score, with a small bonus for a passage not yet cited (so the answer's citations
-    cover more of what was retrieved), skipping near-duplicates and anything far below
-    the best.
-    """
-    if not cands:
-        return []
-    best = max(c.score for c in cands)
-    top_passage = min(c.hit for c in cands)
-    first = max((c for c in cands if c.hit == top_passage), key=lambda c: c.score)
-    picked: list[_Candidate] = [first]
-    pool = [c for c in cands if c is not first and c.score >= best - RELATIVE_FLOOR]
-    while pool and len(picked) < max_sentences:
-        cited = {p.hit for p in picked}
-        cand = max(pool, key=lambda c: c.score + (NEW_PASSAGE_BONUS if c.hit not in cited else 0))
-        pool.remove(cand)
-        if not _repeats(cand, picked):
-            picked.append(cand)
-    return sorted(picked, key=lambda c: (c.hit, c.index))
-
-
 def _repeats(cand: _Candidate, picked: Sequence[_Candidate]) -> bool:
     key = re.sub(r"\W+", " ", cand.text.lower()).strip()
     for p in picked:
@@ -128,31 +103,173 @@ def _repeats(cand: _Candidate, picked: Sequence[_Candidate]) -> bool:
     return False
 
 
+# "Which exercises...", "what are the signs...": answered with the corpus's own list.
+LIST_QUESTION = re.compile(
+    r"\b(?:which|what(?: are)?|any|some|list|name|give me)\b[^?.!]{0,60}?\b(?:exercises?|stretch(?:es)?|"
+    r"signs?|symptoms|steps|ways|things|moves|tips|benefits|causes|options|mistakes|red flags|drills)\b",
+    re.IGNORECASE)
+# "Reduced Spinal Load: Compared to squats..." - a heading label stuck to a list item.
+_LABEL = re.compile(r"^(?P<label>[A-Z][\w'-]*(?: [\w'-]+){0,4}): (?=[A-Z])")
+MAX_WORDS = 90  # an answer reads as one short answer: about this many words, plus list items
+MAX_ITEMS = 8
+META_PENALTY = 0.06  # prefer advice to sentences about "the article" or "a study" ...
+HEDGE_PENALTY = 0.06  # ... and to sentences about how sources disagree
+_HEDGE = re.compile(r"\b(?:vary|varies|differ|disagree\w*|unproven|no official|mixed|uncertain|"
+                    r"plausible but|weak evidence|little evidence|evidence is)\b", re.IGNORECASE)
+_META = re.compile(r"\b(?:the|this) (?:gym's )?(?:main )?(?:leg press )?(?:article|guide)\b|"
+                   r"\b(?:a|one|another) (?:small |large )?(?:study|trial|review)\b|\bresearch\b",
+                   re.IGNORECASE)
+_QUESTION = re.compile(r"[^.!?\n]*\?")
+
+
+def focus(question: str) -> str:
+    """The question inside a long message: its question sentences, else the whole text.
+
+    Members tell a story and ask at the end; the story's words should not pick the answer.
+    """
+    if len(question.split()) < 35:
+        return question
+    asked = [q.strip() for q in _QUESTION.findall(question) if len(q.split()) >= 3]
+    return " ".join(asked[-2:]) if asked else question
+
+
+def is_list_question(question: str) -> bool:
+    return bool(LIST_QUESTION.search(question))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _plain_item(sentence: str) -> str:
+    """A list item without its bullet, verbatim (a label before a colon reads fine as a bullet)."""
+    return _LIST_PREFIX.sub("", sentence).strip()
+
+
+def _unlabelled(sentence: str) -> str:
+    """A quoted sentence never starts with a heading label fused into it."""
+    text = _LIST_PREFIX.sub("", sentence).strip()
+    m = _LABEL.match(text)
+    return text[m.end():] if m else text
+
+
+class _Cite:
+    """Numbers passages in the order the answer first cites them."""
+
+    def __init__(self, hits: Sequence[Hit]):
+        self.hits = hits
+        self.numbers: dict[int, int] = {}
+        self.citations: list[Citation] = []
+
+    def __call__(self, h: int) -> int:
+        if h not in self.numbers:
+            self.numbers[h] = 1 + len(self.numbers)
+            hit = self.hits[h]
+            self.citations.append(Citation(
+                n=self.numbers[h], doc_id=hit.chunk.doc_id, title=hit.chunk.title,
+                section=hit.chunk.section, text=hit.chunk.text, score=round(hit.similarity, 4),
+                sources=hit.chunk.sources, reviewed=hit.chunk.reviewed))
+        return self.numbers[h]
+
+
+def _list_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite,
+                 forced: bool = False) -> str | None:
+    """Lead-in plus bullet items from the best passage that has a list, when it is on topic
+    (`forced`: whenever a passage has one, e.g. the urgent-help list under an emergency)."""
+    best_score = max(c.score for c in cands)
+    by_hit: dict[int, list[_Candidate]] = {}
+    for c in cands:
+        by_hit.setdefault(c.hit, []).append(c)
+    ranked = []
+    for h, group in by_hit.items():
+        sentences = split_sentences(hits[h].chunk.text)
+        items = [i for i, t in enumerate(sentences) if _LIST_PREFIX.match(t)]
+        if len(items) < 2:
+            continue
+        block = max(c.score for c in group if c.index in items or c.index + 1 in items) \
+            if any(c.index in items or c.index + 1 in items for c in group) else -1.0
+        ranked.append((block, h, sentences, items))
+    if not ranked:
+        return None
+    block, h, sentences, items = max(ranked, key=lambda r: r[0])
+    if block < best_score - RELATIVE_FLOOR and not forced:
+        return None
+    n = cite(h)
+    first = items[0]
+    lines = []
+    lead = sentences[first - 1] if first > 0 and not _LIST_PREFIX.match(sentences[first - 1]) else ""
+    if lead:
+        lines.append(f"{_unlabelled(lead)} [{n}]")
+    run = [i for i in items if i - first < MAX_ITEMS and all(j in items for j in range(first, i + 1))]
+    lines += [f"- {_plain_item(sentences[i])} [{n}]" for i in run]
+    return "\n".join(lines)
+
+
+def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite, max_sentences: int,
+                 question: str) -> str:
+    """A contiguous span of the best passage, from its first sentence on the question to about
+    `MAX_WORDS` words; a sentence that leans on the one before it comes with it. Other
+    passages add their best sentence only for the other parts of a multi-part question, or
+    when the span is short."""
+    best = max(cands, key=lambda c: c.score)
+    in_passage = sorted((c for c in cands if c.hit == best.hit), key=lambda c: c.index)
+    on_topic = [c for c in in_passage if c.score >= best.score - RELATIVE_FLOOR]
+    start = on_topic[0] if on_topic else best
+    by_index = {c.index: c for c in in_passage}
+    if _LEANS_BACK.match(_LIST_PREFIX.sub("", start.text)) and start.index - 1 in by_index:
+        start = by_index[start.index - 1]  # a leaning sentence comes with its antecedent
+    chosen: list[_Candidate] = []
+    words = 0
+    for c in in_passage:
+        if c.index < start.index or len(chosen) >= max_sentences:
+            continue
+        if chosen and (c.score < best.score - 2 * RELATIVE_FLOOR or words + _words(c.text) > MAX_WORDS):
+            break
+        if _repeats(c, chosen):
+            continue
+        chosen.append(c)
+        words += _words(c.text)
+    if best not in chosen and not _repeats(best, chosen) and words + _words(best.text) <= MAX_WORDS + 20:
+        chosen.append(best)
+        words += _words(best.text)
+    parts = [p for p in re.split(r"\?\s+|\band (?:also )?(?:how|what|why|when|should|can|is|do)\b", question)
+             if len(p.split()) >= 3]
+    extra = len(parts) - 1 if len(parts) > 1 else (1 if words < MAX_WORDS // 2 else 0)
+    others = [c for c in cands if c.hit != best.hit and c.score >= best.score - RELATIVE_FLOOR
+              and not _LEANS_BACK.match(_LIST_PREFIX.sub("", c.text)) and not _repeats(c, chosen)]
+    for c in sorted(others, key=lambda c: -c.score)[:extra]:
+        if words + _words(c.text) <= MAX_WORDS + 30:
+            chosen.append(c)
+            words += _words(c.text)
+    return " ".join(f"{_unlabelled(c.text)} [{cite(c.hit)}]" for c in chosen)
+
+
 def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
             sentence_vectors: Mapping[str, np.ndarray], max_sentences: int = 3,
             idf: Mapping[str, float] | None = None,
-            skip_about_reader: bool = False) -> tuple[str, tuple[Citation, ...]]:
-    """Answer text with a [n] after each sentence, and the citations those markers refer to.
+            skip_about_reader: bool = False,
+            as_list: bool | None = None) -> tuple[str, tuple[Citation, ...]]:
+    """Answer text with a [n] after each sentence or list item, and the citations they refer to.
 
+    The first sentence is the best-matching sentence of the retrieved passages; what
+    follows is the rest of that passage's span while it stays on the question (about
+    `MAX_WORDS` words), or for a list question the passage's own list as bullets.
     `skip_about_reader`: under a referral, leave out checklist items that would read as
-    statements about the member.
+    statements about the member. `as_list`: answer with the passage's list (True), never
+    (False), or when the question asks for one (None).
     """
-    chosen = select(candidates(question, vector, hits, sentence_vectors, idf, skip_about_reader),
-                    max_sentences)
-    numbers: dict[int, int] = {}
-    citations: list[Citation] = []
-    parts: list[str] = []
-    for cand in chosen:
-        if cand.hit not in numbers:
-            numbers[cand.hit] = 1 + len(numbers)
-            hit = hits[cand.hit]
-            citations.append(Citation(
-                n=numbers[cand.hit], doc_id=hit.chunk.doc_id, title=hit.chunk.title,
-                section=hit.chunk.section, text=hit.chunk.text, score=round(hit.similarity, 4),
-            ))
-        sentence = _LIST_PREFIX.sub("", cand.text).strip()
-        parts.append(f"{sentence} [{numbers[cand.hit]}]")
-    return " ".join(parts), tuple(citations)
+    cands = candidates(question, vector, hits, sentence_vectors, idf, skip_about_reader)
+    cands = [_Candidate(c.hit, c.index, c.text,
+                        c.score - (META_PENALTY if _META.search(c.text) else 0)
+                        - (HEDGE_PENALTY if _HEDGE.search(c.text) else 0), c.vector) for c in cands]
+    if not cands:
+        return "", ()
+    cite = _Cite(hits)
+    wants_list = is_list_question(question) and not skip_about_reader if as_list is None else as_list
+    text = _list_answer(cands, hits, cite, forced=bool(as_list)) if wants_list else None
+    if text is None:
+        text = _span_answer(cands, hits, cite, max_sentences, question)
+    return text, tuple(cite.citations)
 
 
 def normalise_space(text: str) -> str:

@@ -36,12 +36,14 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
-def chunk_id(doc_id: str, section: str, text: str) -> str:
-    digest = hashlib.sha256(f"{doc_id}\x1f{section}\x1f{text}".encode()).hexdigest()
-    return digest[:24]
+def chunk_id(doc_id: str, section: str, text: str, provenance: str = "") -> str:
+    """Content hash; `provenance` (sources, review date) is part of it so a re-review re-stores."""
+    key = f"{doc_id}\x1f{section}\x1f{text}" + (f"\x1f{provenance}" if provenance else "")
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def chunk_section(section: Section, max_chars: int, start_position: int = 0) -> list[Chunk]:
+def chunk_section(section: Section, max_chars: int, start_position: int = 0,
+                  sources: tuple[str, ...] = (), reviewed: str | None = None) -> list[Chunk]:
     """Greedily pack whole sentences into chunks of at most `max_chars` (a longer sentence stands alone).
 
     Each chunk's text is a verbatim slice of the section, so citations quote the corpus exactly.
@@ -54,25 +56,29 @@ def chunk_section(section: Section, max_chars: int, start_position: int = 0) -> 
         else:
             groups.append((start, end))
     path = section.path
+    provenance = "\n".join(sources) + (f"\nreviewed {reviewed}" if reviewed else "")
     return [
         Chunk(
-            id=chunk_id(section.doc_id, path, section.text[a:b]),
+            id=chunk_id(section.doc_id, path, section.text[a:b], provenance),
             doc_id=section.doc_id,
             title=section.title,
             section=path,
             text=section.text[a:b],
             position=start_position + i,
+            sources=tuple(sources),
+            reviewed=reviewed,
         )
         for i, (a, b) in enumerate(groups)
     ]
 
 
-def chunk_sections(sections: list[Section], max_chars: int) -> list[Chunk]:
+def chunk_sections(sections: list[Section], max_chars: int, sources: tuple[str, ...] = (),
+                   reviewed: str | None = None) -> list[Chunk]:
     """Chunks for a whole document (positions run across its sections); duplicates dropped."""
     chunks: list[Chunk] = []
     seen: set[str] = set()
     for section in sections:
-        for chunk in chunk_section(section, max_chars, start_position=len(chunks)):
+        for chunk in chunk_section(section, max_chars, len(chunks), sources, reviewed):
             if chunk.id not in seen:
                 seen.add(chunk.id)
                 chunks.append(chunk)

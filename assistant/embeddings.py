@@ -77,14 +77,16 @@ class CachedEmbedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        # Look up this batch's vectors before inserting new ones: an insert may evict a
+        # text the same batch also needs.
+        found = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            for text, vector in zip(missing, self.inner.embed(missing)):
-                self._cache[text] = vector
-                if len(self._cache) > self.size:
-                    self._cache.popitem(last=False)
-        rows = []
-        for text in texts:
+            found.update(zip(missing, self.inner.embed(missing)))
+        for text in dict.fromkeys(texts):
+            self._cache[text] = found[text]
             self._cache.move_to_end(text)
-            rows.append(self._cache[text])
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        rows = [found[t] for t in texts]
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)

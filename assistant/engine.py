@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import messages
-from .answer import compose
+from .answer import compose, focus
 from .conversation import condense_query, validate
 from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from .errors import ConfigError
@@ -75,6 +75,8 @@ class _Prepared:
     vector: np.ndarray  # embedding of `query` (the condensed follow-up, or the message)
     triage: Triage
     timings: dict[str, float]
+    asked: str = ""  # the question inside a long message (`answer.focus`), else the query
+    asked_vector: np.ndarray | None = None
 
 
 class Assistant:
@@ -186,16 +188,21 @@ class Assistant:
         message, history = validate(message, history, self.settings.max_message_chars,
                                     self.settings.max_history_turns)
         query = condense_query(message, history)
+        asked = focus(query)
         triage_texts = list(views(message, history).texts)
         texts = triage_texts if query == message else [*triage_texts, query]
+        if asked != query:
+            texts.append(asked)
         t0 = time.perf_counter()
         vectors = self.query_embedder.embed(texts)
         t1 = time.perf_counter()
         triage: Triage = self.triager.triage(message, history, vectors[0],
                                              view_vectors=vectors[:len(triage_texts)])
         t2 = time.perf_counter()
-        return _Prepared(message, query, vectors[0] if query == message else vectors[-1], triage,
-                         {"embed_ms": (t1 - t0) * 1e3, "triage_ms": (t2 - t1) * 1e3})
+        vector = vectors[0] if query == message else vectors[len(triage_texts)]
+        return _Prepared(message, query, vector, triage,
+                         {"embed_ms": (t1 - t0) * 1e3, "triage_ms": (t2 - t1) * 1e3},
+                         asked, vectors[-1] if asked != query else vector)
 
     def _hits_for(self, route: str, query: str, vector: np.ndarray) -> list[Hit]:
         hits = self.retriever.retrieve(query, vector)
@@ -211,7 +218,7 @@ class Assistant:
         t0 = time.perf_counter()
         p = self._prepare(message, history)
         t1 = time.perf_counter()
-        reply = self._respond(p.triage, p.query, p.vector)
+        reply = self._respond(p)
         t2 = time.perf_counter()
         timings = {**p.timings, "answer_ms": (t2 - t1) * 1e3, "total_ms": (t2 - t0) * 1e3}
         log.info("route=%s citations=%d ms=%.1f", reply.route, len(reply.citations),
@@ -219,9 +226,10 @@ class Assistant:
         return Reply(reply.route, reply.text, reply.citations, reply.reasons, timings)
 
     def _compose(self, query: str, vector: np.ndarray, hits: Sequence[Hit],
-                 max_sentences: int, referral: bool = False) -> tuple[str, tuple]:
+                 max_sentences: int, referral: bool = False, as_list: bool | None = None
+                 ) -> tuple[str, tuple]:
         return compose(query, vector, hits, self._sentence_vectors(hits), max_sentences,
-                       idf=self._idf, skip_about_reader=referral)
+                       idf=self._idf, skip_about_reader=referral, as_list=as_list)
 
     def _symptom_query(self, reasons: Sequence[str], query: str, vector: np.ndarray
                        ) -> tuple[str, np.ndarray] | None:
@@ -238,7 +246,8 @@ class Assistant:
         blended = vector + self.query_embedder.embed([named])[0]
         return f"{named}: {query}", blended / max(float(np.linalg.norm(blended)), 1e-9)
 
-    def _respond(self, triage: Triage, query: str, vector: np.ndarray) -> Reply:
+    def _respond(self, p: _Prepared) -> Reply:
+        triage, query, vector = p.triage, p.query, p.vector
         reasons = tuple(triage.reasons)
         route = triage.route
         if triage.language is not None:
@@ -253,7 +262,8 @@ class Assistant:
                 number=self.settings.emergency_number, reasons=messages.join_reasons(reasons))
             urgent = self._red_flag_hit(vector)
             hits = [urgent] if urgent is not None else self._hits_for(route, query, vector)[:1]
-            body, citations = self._compose(query, vector, hits, max_sentences=2, referral=True)
+            # Its lead-in says "the symptoms below": the list comes with it.
+            body, citations = self._compose(query, vector, hits, max_sentences=2, as_list=True)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("emergency", text, citations, reasons)
 
@@ -276,7 +286,9 @@ class Assistant:
         relevant = self._relevant(hits)
         body, citations = ("", ())
         if relevant:
-            body, citations = self._compose(query, vector, hits,
+            # Sentences are chosen for the question asked, not for the story around it.
+            body, citations = self._compose(p.asked or query, p.asked_vector
+                                            if p.asked_vector is not None else vector, hits,
                                             self.settings.max_answer_sentences)
         if not body:
             return Reply("out_of_scope", messages.NOT_COVERED, (),

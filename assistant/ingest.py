@@ -60,7 +60,7 @@ class IngestSummary:
 def build_chunks(documents: Sequence[Document], max_chars: int) -> list[Chunk]:
     chunks: list[Chunk] = []
     for doc in documents:
-        chunks.extend(chunk_sections(split_sections(doc), max_chars))
+        chunks.extend(chunk_sections(split_sections(doc), max_chars, doc.sources, doc.reviewed))
     return chunks
 
 

@@ -117,6 +117,7 @@ WIDGET_GREETING = (
 BANNER_PROFESSIONAL = "See a doctor or physiotherapist"
 BANNER_EMERGENCY = "Urgent: get medical care now"
 SOURCES_LABEL = "Sources"
+REVIEWED_LABEL = "Reviewed"
 UI_INPUT_LABEL = "Your question"
 UI_INPUT_PLACEHOLDER = "Type your question…"
 UI_SEND = "Send"

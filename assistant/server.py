@@ -317,6 +317,7 @@ def render_widget(settings: Settings) -> bytes:
         "professional": messages.BANNER_PROFESSIONAL,
         "emergency": messages.BANNER_EMERGENCY,
         "sources": messages.SOURCES_LABEL,
+        "reviewed": messages.REVIEWED_LABEL,
         "input": messages.UI_INPUT_LABEL,
         "placeholder": messages.UI_INPUT_PLACEHOLDER,
         "send": messages.UI_SEND,

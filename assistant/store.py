@@ -28,6 +28,9 @@ def _chunk_metadata(chunk: Chunk, n_sentences: int) -> dict[str, Any]:
         "section": chunk.section,
         "position": chunk.position,
         "n_sentences": n_sentences,
+        # Chroma metadata values are scalars: sources one per line.
+        "sources": "\n".join(chunk.sources),
+        "reviewed": chunk.reviewed or "",
     }
 
 
@@ -39,6 +42,8 @@ def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         section=str(meta.get("section", "")),
         text=text,
         position=int(meta.get("position", 0)),
+        sources=tuple(s for s in str(meta.get("sources") or "").splitlines() if s),
+        reviewed=str(meta.get("reviewed")) if meta.get("reviewed") else None,
     )
 
 

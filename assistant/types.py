@@ -47,6 +47,8 @@ class Chunk:
     section: str  # "Title › Heading › Subheading"
     text: str
     position: int = 0  # order within its document
+    sources: tuple[str, ...] = ()  # the document's front-matter sources
+    reviewed: str | None = None  # when the document was last reviewed (front matter)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class Citation:
     section: str
     text: str
     score: float
+    sources: tuple[str, ...] = ()  # where the cited document's guidance comes from
+    reviewed: str | None = None  # the date the cited document was last reviewed
 
 
 @dataclass(frozen=True)

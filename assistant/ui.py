@@ -73,6 +73,24 @@ def _source_label(citation: Citation) -> str:
     return section
 
 
+def _provenance(citation: Citation) -> str:
+    """"Reviewed <date> · Sources: <links>" under a cited passage (the document's front matter)."""
+    parts = []
+    if citation.reviewed:
+        parts.append(f"{messages.REVIEWED_LABEL} {html.escape(citation.reviewed)}")
+    links = [s for s in citation.sources if s.startswith(("https://", "http://"))]
+    if links:
+        shown = ", ".join(f"<{s}>" for s in links[:MAX_SOURCES_SHOWN])
+        more = len(links) - MAX_SOURCES_SHOWN
+        parts.append(f"{messages.SOURCES_LABEL}: {shown}" + (f" (+{more} more)" if more > 0 else ""))
+    elif citation.sources:
+        parts.append(f"{messages.SOURCES_LABEL}: {html.escape(citation.sources[0])}")
+    return ("\n\n*" + " · ".join(parts) + "*") if parts else ""
+
+
+MAX_SOURCES_SHOWN = 3
+
+
 def reply_messages(reply: Reply) -> list[dict]:
     """Chat messages for one reply: the answer (with a route banner first) and its sources."""
     text = reply.text
@@ -87,7 +105,7 @@ def reply_messages(reply: Reply) -> list[dict]:
         parts = []
         for c in reply.citations:
             passage = "\n".join("> " + line for line in c.text.splitlines() if line.strip())
-            parts.append(f"**[{c.n}] {_source_label(c)}**\n\n{passage}")
+            parts.append(f"**[{c.n}] {_source_label(c)}**\n\n{passage}{_provenance(c)}")
         out.append({
             "role": "assistant",
             "content": "\n\n".join(parts),

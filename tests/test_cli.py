@@ -18,7 +18,10 @@ def test_ask_json_prints_the_reply_contract(bot, settings):
     data = json.loads(out.stdout)
     assert set(data) == {"route", "answer", "citations", "reasons"}
     assert data["route"] == "answer" and data["citations"]
-    assert {"n", "doc_id", "title", "section", "text", "score"} == set(data["citations"][0])
+    assert {"n", "doc_id", "title", "section", "text", "score", "sources", "reviewed"} == set(
+        data["citations"][0])
+    # provenance from the cited document's front matter travels with the citation
+    assert data["citations"][0]["reviewed"] and data["citations"][0]["sources"]
 
 
 def test_ingest_is_a_no_op_on_an_up_to_date_index(bot, settings):

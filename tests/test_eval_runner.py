@@ -16,26 +16,27 @@ CASES = [
     {"id": "c1", "question": "Should I lock my knees at the top of the leg press?",
      "expected_answer": "No, keep a small bend.", "key_facts": [["small bend"]],
      "expected_source": {"doc_id": "leg-press-technique",
-                         "section": f"{TECH} › Don't lock your knees"},
+                         "section": f"{TECH} › Should I lock my knees at the top of the leg press?"},
      "expected_route": "answer", "category": "form", "style": "plain"},
     {"id": "c2", "question": "how much weight should i add each time",
      "expected_answer": "Small steps.", "key_facts": [["2.5 to 5 pounds", "2 to 10%"]],
      "expected_source": {"doc_id": "leg-press-back-pain",
                          "section": f"{ARTICLE} › Solutions and Preventative Measures"},
      "also_acceptable_sources": [{"doc_id": "leg-press-technique",
-                                  "section": f"{TECH} › Adding weight safely"}],
+                                  "section": f"{TECH} › How quickly can I add weight to the leg press?"}],
      "expected_route": "answer", "category": "weight", "style": "typo"},
     {"id": "c3", "question": "and how should I breathe?",
      "history": [{"role": "user", "content": "How do I brace on the leg press?"},
                  {"role": "assistant", "content": "Tighten around your middle."}],
      "expected_answer": "Breathe out as you push.", "key_facts": [["breathe out"]],
      "expected_source": {"doc_id": "leg-press-technique",
-                         "section": f"{TECH} › Breathing during the leg press"},
+                         "section": f"{TECH} › How should I breathe on the leg press?"},
      "expected_route": "answer", "category": "form", "style": "follow-up"},
     {"id": "c4", "question": "why does leg press make my legs go numb?",
      "expected_answer": "Stop and get checked.", "key_facts": [["GP or physiotherapist"]],
      "expected_source": {"doc_id": "leg-numbness",
-                         "section": "Leg and Foot Numbness in the Gym: Causes and What to Do"},
+                         "section": "Leg and Foot Numbness in the Gym: Causes and What to Do"
+                                    " › Why does my leg go numb on the leg press?"},
      "expected_route": "professional", "category": "numbness", "style": "plain"},
     {"id": "c5", "question": "What's a good recipe for banana bread?", "expected_source": None,
      "expected_answer": "Out of scope.", "expected_route": "out_of_scope",
@@ -95,7 +96,8 @@ def test_main_writes_report_baseline_and_gates(bot, dataset, tmp_path, capsys):
          "route": "answer", "clause": "form", "split": "tune"},
     ])
     args = ["--dataset", str(dataset), "--triage", str(triage), "--thresholds", str(thresholds),
-            "--baseline", str(baseline), "--report-dir", str(reports), "--no-progress"]
+            "--baseline", str(baseline), "--report-dir", str(reports), "--no-progress",
+            "--no-fresh"]
 
     assert main([*args, "--update-baseline"], bot=bot) == 0
     out = capsys.readouterr().out

@@ -36,19 +36,29 @@ def test_meta_means_talking_about_sources_instead_of_advising(text, meta):
     assert rd.is_meta(text) is meta
 
 
+def test_a_close_paraphrase_counts_through_its_similarity():
+    # "go to A&E straight away" states "go to A&E immediately" in other words
+    text = "Go to A&E straight away. [1]"
+    assert not rd.fact_stated(["go to A&E immediately"], text)
+    assert rd.fact_stated(["go to A&E immediately"], text, similarity=rd.FACT_SIMILARITY)
+    assert not rd.fact_stated(["go to A&E immediately"], text, similarity=rd.FACT_SIMILARITY - 0.01)
+    assert rd.facts_in_text([["go to A&E immediately"], ["rest"]], text, [0.9, 0.1]) == 0.5
+
+
 def test_filler_share_and_summary():
-    assert rd.filler_share([0.9, 0.1, 0.5], threshold=0.3) == pytest.approx(1 / 3)
-    assert rd.filler_share([]) is None
+    # sentences far below the corpus's best match for the question count as filler
+    assert rd.filler_share([0.9, 0.1, 0.5], best=0.9, ratio=0.5) == pytest.approx(1 / 3)
+    assert rd.filler_share([], best=0.9) is None
     rows = [
         {"facts": 1.0, "filler": 0.0, "meta": False, "words": 40, "refused": False,
-         "expects_list": True, "bullets": True},
+         "expects_list": True, "bullets": True, "hit3": 1.0},
         {"facts": 0.0, "filler": 0.5, "meta": True, "words": 80, "refused": False,
          "expects_list": False, "bullets": False},
         {"facts": None, "filler": None, "meta": False, "words": 20, "refused": True,
          "expects_list": True, "bullets": False},
     ]
     s = rd.summarise(rows)
-    assert s["facts_in_text"] == 0.5 and s["replies_with_filler"] == 0.5
+    assert s["facts_in_text"] == 0.5 and s["filler_proxy"] == 0.25 and s["hit@3"] == 1.0
     assert s["meta"] == 0.5 and s["words_median"] == 60 and s["refused"] == pytest.approx(1 / 3)
     assert s["lists_as_bullets"] == 0.5
 

@@ -61,7 +61,7 @@ def test_ask_returns_the_reply_contract_with_citations(client):
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", data["answer"])}
     assert markers and markers <= numbers
     for c in data["citations"]:
-        assert {"n", "doc_id", "title", "section", "text", "score"} == set(c)
+        assert {"n", "doc_id", "title", "section", "text", "score", "sources", "reviewed"} == set(c)
 
 
 def test_ask_accepts_history(client):

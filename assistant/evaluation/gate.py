@@ -19,6 +19,7 @@ HIGHER_IS_BETTER: dict[str, bool | None] = {
     "mrr": True,
     "ndcg@5": True,
     "key_fact_recall": True,
+    "answer_fact_recall": True,
     "context_fact_recall": True,
     "faithfulness": True,
     "answer_words": None,
@@ -31,6 +32,11 @@ HIGHER_IS_BETTER: dict[str, bool | None] = {
     "abstention_accuracy": True,
     "latency_p50_ms": False,
     "latency_p95_ms": False,
+    "fresh_facts_in_text": True,
+    "fresh_hit@3": True,
+    "fresh_meta": False,
+    "fresh_refused": False,
+    "fresh_lists_as_bullets": True,
 }
 
 

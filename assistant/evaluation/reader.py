@@ -4,9 +4,13 @@ The suite's key-fact recall counts facts in the cited passages too; a member rea
 the answer. These figures judge the answer text (citation markers and the fixed
 referral wording removed):
 
-- `facts_in_text`: share of a case's key facts stated in the answer text.
-- `filler`: share of answer sentences whose cosine similarity to the question is below
-  `FILLER_SIMILARITY` (calibrated against hand labels: eval/GRADING.md).
+- `facts_in_text`: share of a case's key facts stated in the answer text: a phrasing
+  matches by its words (`fact_stated`) or, failing that, an answer sentence is within
+  `FACT_SIMILARITY` cosine of it (checked against 300 blind labels: eval/ANSWERS.md).
+- `filler`: share of answer sentences much less relevant to the question than the best
+  sentence the corpus has for it (below `FILLER_RATIO` of that cosine). A weak proxy:
+  it agrees with 160 blind labels 64% of the time (eval/ANSWERS.md); the blind graders'
+  filler flag is the figure of record.
 - `meta`: the reply talks about "the article", "the guide", "a study" or "research"
   instead of advising.
 - `words`: words in the answer text.
@@ -35,7 +39,9 @@ import numpy as np
 from .metrics import fact_found, plain, split_sentences, strip_markers, word_count
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
-FILLER_SIMILARITY = 0.30  # below this cosine to the question an answer sentence is filler
+# Calibrated on blind labels (eval/grades/fact_labels.jsonl, eval/grades/filler_labels.jsonl).
+FACT_SIMILARITY = 0.55  # an answer sentence this close to a fact's phrasing states it
+FILLER_RATIO = 0.95  # a sentence below this share of the corpus's best cosine is filler
 META = re.compile(
     r"\b(?:the|this|our)\b[\w' ]{0,30}?\b(?:article|guide|post|blog|author|document)\b|"
     r"\b(?:a|one|another|the|this|that)(?: [\w-]+){0,2} (?:study|trial|review|survey)\b|\bstudies\b|"
@@ -43,6 +49,7 @@ META = re.compile(
     r"\bevidence (?:shows|suggests|says)\b|\bthe (?:nhs|cochrane)\b",
     re.IGNORECASE)
 REFUSALS = ("my guidance doesn't cover", "I can only help with")
+_OUT_OF_SCOPE_START = "I can only help"
 
 
 @dataclass(frozen=True)
@@ -99,10 +106,13 @@ def _stems(text: str) -> set[str]:
     return {_stem(w) for w in _TOKEN.findall(text.lower()) if w not in _STOP}
 
 
-def fact_stated(alternatives: Sequence[str], text: str) -> bool:
+def fact_stated(alternatives: Sequence[str], text: str, similarity: float | None = None) -> bool:
     """True when one phrasing is in the text verbatim, or all its content words (stemmed)
     stand in one sentence: independent authors' phrasings rarely match the corpus word
-    for word ("stop the exercise" is stated by "Stop exercising and ...")."""
+    for word ("stop the exercise" is stated by "Stop exercising and ..."). `similarity`:
+    the best cosine between a phrasing and an answer sentence, when an embedder is at hand."""
+    if similarity is not None and similarity >= FACT_SIMILARITY:
+        return True
     if fact_found(alternatives, text):
         return True
     sentences = [_stems(s) for s in split_sentences(text) or [text]]
@@ -113,10 +123,27 @@ def fact_stated(alternatives: Sequence[str], text: str) -> bool:
     return False
 
 
-def facts_in_text(facts: Sequence[Sequence[str]], text: str) -> float | None:
+def facts_in_text(facts: Sequence[Sequence[str]], text: str,
+                  similarities: Sequence[float] | None = None) -> float | None:
     if not facts:
         return None
-    return sum(fact_stated(f, text) for f in facts) / len(facts)
+    sims = similarities if similarities is not None else [None] * len(facts)
+    return sum(fact_stated(f, text, s) for f, s in zip(facts, sims, strict=True)) / len(facts)
+
+
+def fact_similarities(embedder, facts: Sequence[Sequence[str]], text: str) -> list[float]:
+    """Per fact, the best cosine between any of its phrasings and any answer sentence."""
+    sentences = [s for s in split_sentences(text) if s.strip()]
+    if not facts or not sentences:
+        return [0.0] * len(facts)
+    phrasings = [p for f in facts for p in f]
+    vectors = np.asarray(embedder.embed([*phrasings, *sentences]), dtype=np.float32)
+    best = (vectors[:len(phrasings)] @ vectors[len(phrasings):].T).max(axis=1)
+    out, i = [], 0
+    for f in facts:
+        out.append(float(best[i:i + len(f)].max()) if f else 0.0)
+        i += len(f)
+    return out
 
 
 def is_meta(text: str) -> bool:
@@ -127,11 +154,12 @@ def is_refusal(text: str) -> bool:
     return any(r in text for r in REFUSALS)
 
 
-def filler_share(similarities: Sequence[float], threshold: float = FILLER_SIMILARITY) -> float | None:
-    """Share of answer sentences below `threshold` cosine to the question (None: no sentences)."""
+def filler_share(similarities: Sequence[float], best: float, ratio: float = FILLER_RATIO) -> float | None:
+    """Share of answer sentences below `ratio` x `best` (the corpus's best sentence cosine
+    to the question); None when there are no sentences."""
     if not similarities:
         return None
-    return sum(s < threshold for s in similarities) / len(similarities)
+    return sum(s < ratio * best for s in similarities) / len(similarities)
 
 
 def sentence_similarities(embedder, question: str, text: str) -> list[float]:
@@ -143,7 +171,9 @@ def sentence_similarities(embedder, question: str, text: str) -> list[float]:
 
 
 def summarise(rows: Sequence[Mapping]) -> dict[str, float]:
-    """Averages over the cases: facts in text, replies with any filler, filler share, meta, words, refused."""
+    """Averages over the cases: facts in text, hit@3 (a top-3 passage states a key fact), the
+    filler proxy (share of sentences; not trusted, see the module docstring), meta, words,
+    refused, lists as bullets."""
     answered = [r for r in rows if not r["refused"]]
 
     def mean(values):
@@ -153,9 +183,8 @@ def summarise(rows: Sequence[Mapping]) -> dict[str, float]:
     return {
         "n": len(rows),
         "facts_in_text": mean(r["facts"] for r in rows),
-        "replies_with_filler": mean(float(bool(r["filler"])) if r["filler"] is not None else None
-                                    for r in answered),
-        "filler_sentence_share": mean(r["filler"] for r in answered),
+        "hit@3": mean(r.get("hit3") for r in rows),
+        "filler_proxy": mean(r["filler"] for r in answered),
         "meta": mean(float(r["meta"]) for r in answered),
         "words_median": statistics.median([r["words"] for r in answered]) if answered else float("nan"),
         "refused": mean(float(r["refused"]) for r in rows),
@@ -163,21 +192,60 @@ def summarise(rows: Sequence[Mapping]) -> dict[str, float]:
     }
 
 
+def corpus_sentence_matrix(bot) -> np.ndarray:
+    """Every corpus sentence's vector, one row each (for the filler proxy's best match)."""
+    chunks = bot.chunks()
+    counts = bot.store.sentence_counts([c.id for c in chunks])
+    vectors = bot.store.sentence_vectors(counts.items())
+    return np.concatenate([v for v in vectors.values() if len(v)], axis=0).astype(np.float32)
+
+
 def measure(bot, cases: Sequence[FreshCase]) -> list[dict]:
     """Ask every case and score the reply as a reader sees it."""
+    from ..answer import focus
+
     embedder = bot.query_embedder
+    corpus = corpus_sentence_matrix(bot)
     rows = []
     for case in cases:
         reply = bot.ask(case.question, list(case.history))
         text = answer_text(reply.text)
-        sims = sentence_similarities(embedder, case.question, text)
+        asked = focus(case.question)
+        sims = sentence_similarities(embedder, asked, text)
+        best = float((corpus @ np.asarray(embedder.embed([asked])[0], dtype=np.float32)).max())
         refused = reply.route == "out_of_scope" or is_refusal(reply.text)
+        hits = bot.retrieve(case.question, list(case.history))[:3]
+        passages = " \n".join(h.chunk.text for h in hits)
         rows.append({
             "id": case.id, "style": case.style, "route": reply.route, "reply": reply.text,
-            "facts": facts_in_text(case.key_facts, text), "filler": filler_share(sims),
+            "facts": facts_in_text(case.key_facts, text,
+                                   fact_similarities(embedder, case.key_facts, text)),
+            "hit3": float(any(fact_stated(f, passages, sim) for f, sim in zip(
+                case.key_facts, fact_similarities(embedder, case.key_facts, passages), strict=True)))
+            if case.key_facts else None,
+            "filler": filler_share(sims, best),
             "meta": is_meta(text), "words": word_count(text), "refused": refused,
             "expects_list": case.expects_list,
             "bullets": bool(re.search(r"^\s*[-*] ", reply.text, re.MULTILINE)),
+        })
+    return rows
+
+
+def score_saved(embedder, cases: Sequence[FreshCase], replies: Mapping[str, str]) -> list[dict]:
+    """Score replies saved by `--replies` (e.g. from older code) without asking again:
+    everything but hit@3 and the filler proxy, which need the live index."""
+    rows = []
+    for case in cases:
+        reply = replies[case.id]
+        text = answer_text(reply)
+        rows.append({
+            "id": case.id, "style": case.style, "reply": reply, "hit3": None, "filler": None,
+            "facts": facts_in_text(case.key_facts, text,
+                                   fact_similarities(embedder, case.key_facts, text)),
+            "meta": is_meta(text), "words": word_count(text),
+            "refused": is_refusal(reply) or reply.startswith(_OUT_OF_SCOPE_START),
+            "expects_list": case.expects_list,
+            "bullets": bool(re.search(r"^\s*[-*] ", reply, re.MULTILINE)),
         })
     return rows
 
@@ -188,13 +256,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dataset", required=True, action="append")
     parser.add_argument("--replies", type=Path, help="write question + reply per case (for blind graders)")
     parser.add_argument("--counts-only", action="store_true", help="print figures only (sealed sets)")
+    parser.add_argument("--score-replies", type=Path,
+                        help="score replies saved with --replies instead of asking (older code)")
     args = parser.parse_args(argv)
-    from ..engine import Assistant
+    from ..engine import Assistant, make_query_embedder
+    from ..settings import Settings
 
-    bot = Assistant.load(progress=False)
+    bot = None if args.score_replies else Assistant.load(progress=False)
     for path in args.dataset:
         cases = load_fresh(path)
-        rows = measure(bot, cases)
+        if args.score_replies:
+            saved = {}
+            for line in args.score_replies.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    saved[row["id"]] = row["reply"]
+            rows = score_saved(make_query_embedder(Settings()), cases, saved)
+        else:
+            rows = measure(bot, cases)
         s = summarise(rows)
         print(f"{Path(path).name}: " + ", ".join(
             f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in s.items()))

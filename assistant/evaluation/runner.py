@@ -24,11 +24,13 @@ from typing import Any
 from assistant.errors import AssistantError
 
 from . import metrics as m
+from . import reader
 from .dataset import DatasetError, QACase, TriageCase, check_sources, load_qa, load_triage
 from .gate import check, load_baseline, load_thresholds
 
 # Headline metrics that are plain averages of per-case scores (routing and latency are not).
-AVERAGED = ("hit@1", "hit@3", "hit@5", "mrr", "ndcg@5", "key_fact_recall", "context_fact_recall",
+AVERAGED = ("hit@1", "hit@3", "hit@5", "mrr", "ndcg@5", "key_fact_recall", "answer_fact_recall",
+            "context_fact_recall",
             "faithfulness", "answer_words", "cited_share", "citations_verbatim", "markers_resolved")
 RETRIEVAL_DEPTH = 5  # hit@5 / nDCG@5 need five ranked passages whatever top_k answers with
 
@@ -215,6 +217,11 @@ def score_cases(
         "mrr": m.mrr(gains)[1],
         "ndcg@5": m.ndcg_at_k(gains, [len(r.expected_sources) for r in results], 5)[1],
         "key_fact_recall": m.key_fact_recall([r.key_facts for r in results], evidence)[1],
+        # What a member reads: facts stated in the answer text alone (word matcher only, so
+        # the gate stays a pure function of the replies; a lower bound of the reader figure).
+        "answer_fact_recall": [
+            reader.facts_in_text(r.key_facts, reader.answer_text(r.answer)) if r.answer else
+            (0.0 if r.key_facts else None) for r in results],
         # Diagnostic: facts present anywhere in the retrieved passages. High here but low in
         # key_fact_recall = the answer step left the right passage out; low here = retrieval.
         "context_fact_recall": m.key_fact_recall(
@@ -251,6 +258,16 @@ def routing_summary(expected: Sequence[str], got: Sequence[str]) -> dict[str, An
         "false_alarm_rate": m.false_alarm_rate(expected, got)[0],
         "abstention_accuracy": m.abstention_accuracy(expected, got)[0],
     }
+
+
+FRESH_METRICS = ("facts_in_text", "hit@3", "meta", "refused", "lists_as_bullets")
+
+
+def fresh_headline(bot: Any, path: Path) -> dict[str, float | None]:
+    """The reader-facing figures (`reader.py`) on questions written by independent authors,
+    as `fresh_<name>` headline metrics the gate can bound."""
+    figures = reader.summarise(reader.measure(bot, reader.load_fresh(path)))
+    return {f"fresh_{k}": figures[k] for k in FRESH_METRICS}
 
 
 def headline(
@@ -521,6 +538,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--triage", type=Path, default=None,
                    help="labelled triage JSONL (default eval/triage.jsonl when present)")
     p.add_argument("--no-triage", action="store_true", help="skip the triage set")
+    p.add_argument("--fresh", type=Path, default=None,
+                   help="reader-facing set (default eval/qa_fresh_dev.jsonl): facts in the "
+                        "answer text, hit@3, meta, refused, lists as bullets")
+    p.add_argument("--no-fresh", action="store_true", help="skip the reader-facing set")
     p.add_argument("--triage-split", default=None,
                    help="only triage items of this split (e.g. test)")
     p.add_argument("--compare", default=None, metavar="V1,V2,...",
@@ -589,6 +610,9 @@ def _main(args: argparse.Namespace, preloaded: Any = None) -> int:
             progress = False if args.no_progress else None
             results, triaged = evaluate(bot, qa, triage, progress=progress, desc=name)
             summary = summarise(results, triaged, corpus, boilerplate)
+            fresh = args.fresh or _project_path("eval/qa_fresh_dev.jsonl")
+            if not args.no_fresh and not args.limit and fresh.is_file():
+                summary["headline"].update(fresh_headline(bot, fresh))
             summary["settings"] = {
                 k: v for k, v in settings.model_dump(mode="json").items()
                 if k in ("retrieval_mode", "top_k", "candidates", "rrf_k", "min_relevance",

@@ -57,6 +57,7 @@ strong{font-weight:700}
 .s{margin-top:8px;border-top:1px solid #d1d5db;padding-top:6px;font-size:13px}
 .s>p{font-weight:600;color:#4b5563}
 summary{cursor:pointer;padding:2px 0;color:#1f2937}
+.pv{font-size:12px;color:#4b5563;margin:0 0 6px}
 blockquote{border-left:3px solid #9ca3af;padding:2px 0 2px 8px;margin:4px 0 6px;color:#374151;white-space:pre-wrap}
 .f{display:flex;gap:4px;margin-top:6px;align-items:center;font-size:12px;color:#4b5563}
 .f button{padding:4px 6px;border-radius:6px;color:#6b7280}
@@ -203,6 +204,20 @@ textarea{flex:1;resize:none;border:1px solid #9ca3af;border-radius:8px;padding:9
     return frag;
   }
 
+  const hostOf = (s) => { try { return new URL(s).hostname; } catch (_) { return s; } };
+  // "Reviewed <date> · Sources: <links>" from the cited document's front matter.
+  function provenance(c) {
+    const p = h("p", { class: "pv" });
+    if (c.reviewed) p.append(`${T.reviewed} ${String(c.reviewed)}`);
+    const links = (Array.isArray(c.sources) ? c.sources : []).map(String)
+      .filter((s) => /^https?:\/\//.test(s)).slice(0, 3);
+    links.forEach((s, i) => {
+      p.append(i === 0 ? (c.reviewed ? " · " : "") + `${T.sources}: ` : ", ");
+      p.append(h("a", { href: s, target: "_blank", rel: "noopener noreferrer", text: hostOf(s) }));
+    });
+    return p.childNodes.length ? p : null;
+  }
+
   function bubble(m) {
     if (m.role === "user") return h("div", { class: "b u", text: m.text });
     const el = h("div", { class: "b a" + (m.err ? " e" : "") });
@@ -211,7 +226,8 @@ textarea{flex:1;resize:none;border:1px solid #9ca3af;border-radius:8px;padding:9
     for (const c of Array.isArray(m.citations) ? m.citations : []) {
       const section = String(c.section || c.title || "");
       const label = `[${c.n}] ${section.startsWith(c.title || "") ? section : `${c.title} › ${section}`}`;
-      const d = h("details", {}, h("summary", { text: label }), h("blockquote", { text: String(c.text || "") }));
+      const d = h("details", {}, h("summary", { text: label }), h("blockquote", { text: String(c.text || "") }),
+        provenance(c));
       cites[c.n] = d;
       sources.append(d);
     }
