@@ -32,6 +32,9 @@ _LEANS_BACK = re.compile(
 LEANS_BACK_PENALTY = 0.08
 SENTENCE_WEIGHT = 0.6
 OVERLAP_WEIGHT = 0.15
+# Choosing the passage: its heading is phrased the way members ask, so how close the
+# heading is to the question counts as much as its best sentence.
+HEADING_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,12 @@ LIST_QUESTION = re.compile(
     r"signs?|symptoms|steps|ways|things|moves|tips|benefits|causes|options|mistakes|red flags|drills)\b",
     re.IGNORECASE)
 # "Reduced Spinal Load: Compared to squats..." - a heading label stuck to a list item.
-_LABEL = re.compile(r"^(?P<label>[A-Z][\w'-]*(?: [\w'-]+){0,4}): (?=[A-Z])")
+_LABEL = re.compile(r"^(?P<label>[A-Z][\w'-]*(?:,? (?:[\w'-]+|&)){0,5}): (?=[A-Z])")
+# A "Where advice differs" section answers a question about disagreement, nothing else.
+HEDGE_SECTION = "Where advice differs"
+_ASKS_ABOUT_DISAGREEMENT = re.compile(
+    r"\b(?:disagree\w*|differ\w*|conflict\w*|contradict\w*|research|evidence|stud(?:y|ies)|"
+    r"sources?|debate\w*|myths?)\b", re.IGNORECASE)
 MAX_WORDS = 90  # an answer reads as one short answer: about this many words, plus list items
 MAX_ITEMS = 8
 META_PENALTY = 0.06  # prefer advice to sentences about "the article" or "a study" ...
@@ -173,7 +181,7 @@ class _Cite:
 
 
 def _list_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite,
-                 forced: bool = False) -> str | None:
+                 forced: bool = False, lead: int | None = None) -> str | None:
     """Lead-in plus bullet items from the best passage that has a list, when it is on topic
     (`forced`: whenever a passage has one, e.g. the urgent-help list under an emergency)."""
     best_score = max(c.score for c in cands)
@@ -191,8 +199,9 @@ def _list_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite,
         ranked.append((block, h, sentences, items))
     if not ranked:
         return None
-    block, h, sentences, items = max(ranked, key=lambda r: r[0])
-    if block < best_score - RELATIVE_FLOOR and not forced:
+    chosen = [r for r in ranked if r[1] == lead]  # the passage chosen to answer from, if it has a list
+    block, h, sentences, items = chosen[0] if chosen else max(ranked, key=lambda r: r[0])
+    if not chosen and block < best_score - RELATIVE_FLOOR and not forced:
         return None
     n = cite(h)
     first = items[0]
@@ -205,13 +214,24 @@ def _list_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite,
     return "\n".join(lines)
 
 
+def best_passage(cands: Sequence[_Candidate], heading_similarity: Sequence[float] | None) -> int:
+    """The hit to answer from: its best sentence's score, blended with its heading's
+    closeness to the question when headings were scored."""
+    best: dict[int, float] = {}
+    for c in cands:
+        best[c.hit] = max(best.get(c.hit, -1.0), c.score)
+    if heading_similarity is None:
+        return max(best, key=best.__getitem__)
+    return max(best, key=lambda h: (1 - HEADING_WEIGHT) * best[h] + HEADING_WEIGHT * heading_similarity[h])
+
+
 def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite, max_sentences: int,
-                 question: str) -> str:
+                 question: str, lead: int | None = None) -> str:
     """A contiguous span of the best passage, from its first sentence on the question to about
     `MAX_WORDS` words; a sentence that leans on the one before it comes with it. Other
     passages add their best sentence only for the other parts of a multi-part question, or
     when the span is short."""
-    best = max(cands, key=lambda c: c.score)
+    best = max((c for c in cands if lead is None or c.hit == lead), key=lambda c: c.score)
     in_passage = sorted((c for c in cands if c.hit == best.hit), key=lambda c: c.index)
     on_topic = [c for c in in_passage if c.score >= best.score - RELATIVE_FLOOR]
     start = on_topic[0] if on_topic else best
@@ -248,7 +268,8 @@ def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
             sentence_vectors: Mapping[str, np.ndarray], max_sentences: int = 3,
             idf: Mapping[str, float] | None = None,
             skip_about_reader: bool = False,
-            as_list: bool | None = None) -> tuple[str, tuple[Citation, ...]]:
+            as_list: bool | None = None,
+            heading_similarity: Sequence[float] | None = None) -> tuple[str, tuple[Citation, ...]]:
     """Answer text with a [n] after each sentence or list item, and the citations they refer to.
 
     The first sentence is the best-matching sentence of the retrieved passages; what
@@ -259,16 +280,19 @@ def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
     (False), or when the question asks for one (None).
     """
     cands = candidates(question, vector, hits, sentence_vectors, idf, skip_about_reader)
+    if not _ASKS_ABOUT_DISAGREEMENT.search(question):
+        cands = [c for c in cands if not hits[c.hit].chunk.section.endswith(HEDGE_SECTION)] or cands
     cands = [_Candidate(c.hit, c.index, c.text,
                         c.score - (META_PENALTY if _META.search(c.text) else 0)
                         - (HEDGE_PENALTY if _HEDGE.search(c.text) else 0), c.vector) for c in cands]
     if not cands:
         return "", ()
     cite = _Cite(hits)
+    lead = best_passage(cands, heading_similarity)
     wants_list = is_list_question(question) and not skip_about_reader if as_list is None else as_list
-    text = _list_answer(cands, hits, cite, forced=bool(as_list)) if wants_list else None
+    text = _list_answer(cands, hits, cite, forced=bool(as_list), lead=lead) if wants_list else None
     if text is None:
-        text = _span_answer(cands, hits, cite, max_sentences, question)
+        text = _span_answer(cands, hits, cite, max_sentences, question, lead)
     return text, tuple(cite.citations)
 
 
