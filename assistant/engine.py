@@ -20,7 +20,7 @@ from . import messages
 from .answer import compose, focus
 from .conversation import condense_query, validate
 from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
-from .errors import ConfigError
+from .errors import ConfigError, IndexUnavailableError
 from .ingest import IngestSummary, ingest
 from .lexical import LexicalIndex
 from .retrieval import HybridRetriever
@@ -92,6 +92,7 @@ class Assistant:
         self._chunks: dict[str, Chunk] = {}
         self._sentences: dict[str, np.ndarray] = {}
         self.retriever: HybridRetriever | None = None
+        self.index_error: str | None = None  # set when the index fails while serving
         self.refresh()
 
     # -- construction -------------------------------------------------------------
@@ -124,6 +125,7 @@ class Assistant:
     def refresh(self) -> None:
         """Reload chunks and rebuild BM25 from the store (after an ingest)."""
         chunks = self.store.all_chunks()
+        self.index_error = None
         self._chunks = {c.id: c for c in chunks}
         self._sentences.clear()
         from .chunking import embedding_text
@@ -152,8 +154,17 @@ class Assistant:
         return list(self._chunks.values())
 
     def stats(self) -> dict:
+        """Readiness for /healthz: chunks loaded and the index still answering."""
+        if self.index_error is None:
+            try:
+                self.store.count()
+            except IndexUnavailableError as exc:
+                self.index_error = str(exc)
         return {
-            "ready": bool(self._chunks),
+            # Not ready once the index has failed under a question: a load balancer should
+            # stop sending traffic here (urgent-care replies still work meanwhile).
+            "ready": bool(self._chunks) and self.index_error is None,
+            **({"error": self.index_error} if self.index_error else {}),
             "documents": len({c.doc_id for c in self._chunks.values()}),
             "chunks": len(self._chunks),
             "model": self.settings.model_id,
@@ -218,7 +229,11 @@ class Assistant:
         t0 = time.perf_counter()
         p = self._prepare(message, history)
         t1 = time.perf_counter()
-        reply = self._respond(p)
+        try:
+            reply = self._respond(p)
+        except IndexUnavailableError as exc:
+            self.index_error = str(exc)
+            raise
         t2 = time.perf_counter()
         timings = {**p.timings, "answer_ms": (t2 - t1) * 1e3, "total_ms": (t2 - t0) * 1e3}
         log.info("route=%s citations=%d ms=%.1f", reply.route, len(reply.citations),
@@ -229,7 +244,15 @@ class Assistant:
                  max_sentences: int, referral: bool = False, as_list: bool | None = None
                  ) -> tuple[str, tuple]:
         return compose(query, vector, hits, self._sentence_vectors(hits), max_sentences,
-                       idf=self._idf, skip_about_reader=referral, as_list=as_list)
+                       idf=self._idf, skip_about_reader=referral, as_list=as_list,
+                       heading_similarity=self._heading_similarity(hits, vector))
+
+    def _heading_similarity(self, hits: Sequence[Hit], vector: np.ndarray) -> list[float]:
+        """Cosine of each passage's own heading to the question (headings are cached vectors)."""
+        if not hits:
+            return []
+        headings = [h.chunk.section.rsplit(" › ", 1)[-1] for h in hits]
+        return (np.asarray(self.query_embedder.embed(headings)) @ vector).tolist()
 
     def _symptom_query(self, reasons: Sequence[str], query: str, vector: np.ndarray
                        ) -> tuple[str, np.ndarray] | None:
@@ -260,10 +283,7 @@ class Assistant:
             # Only the urgent-help passage: no exercise advice under an emergency.
             first = messages.EMERGENCY_FIRST_LINE.format(
                 number=self.settings.emergency_number, reasons=messages.join_reasons(reasons))
-            urgent = self._red_flag_hit(vector)
-            hits = [urgent] if urgent is not None else self._hits_for(route, query, vector)[:1]
-            # Its lead-in says "the symptoms below": the list comes with it.
-            body, citations = self._compose(query, vector, hits, max_sentences=2, as_list=True)
+            body, citations = self._urgent_guidance(query, vector)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("emergency", text, citations, reasons)
 
@@ -295,13 +315,33 @@ class Assistant:
                          reasons + ("not covered by the guidance",))
         return Reply("answer", body, citations, reasons)
 
+    def _urgent_guidance(self, query: str, vector: np.ndarray) -> tuple[str, tuple]:
+        """The urgent-help passage with its list, cited. It is held in memory, so an index
+        that fails mid-service (a damaged file, a stopped server) still gets this reply out;
+        then only the vectors used to order its sentences are missing."""
+        try:
+            urgent = self._red_flag_hit(vector)
+            hits = [urgent] if urgent is not None else self._hits_for("emergency", query, vector)[:1]
+            # Its lead-in says "the symptoms below": the list comes with it.
+            return self._compose(query, vector, hits, max_sentences=2, as_list=True)
+        except IndexUnavailableError as exc:
+            log.error("index unavailable under an emergency reply: %s", exc)
+            self.index_error = str(exc)
+            first = self._red_flag_chunk()
+            if first is None:
+                return "", ()
+            return compose(query, vector, [Hit(first, 1.0, 0.0, 1)], {}, 2, as_list=True)
+
+    def _red_flag_chunk(self) -> Chunk | None:
+        return min((c for c in self._chunks.values() if c.doc_id == RED_FLAGS_DOC),
+                   key=lambda c: c.position, default=None)
+
     def _relevant(self, hits: Sequence[Hit]) -> bool:
         return bool(hits) and max(h.similarity for h in hits) >= self.settings.min_relevance
 
     def _red_flag_hit(self, vector: np.ndarray) -> Hit | None:
         """The corpus's "get urgent help" passage: the first of the red-flags document."""
-        first = min((c for c in self._chunks.values() if c.doc_id == RED_FLAGS_DOC),
-                    key=lambda c: c.position, default=None)
+        first = self._red_flag_chunk()
         if first is None:
             return None
         vec = self.store.chunk_vectors([first.id]).get(first.id)

@@ -47,6 +47,31 @@ def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+
+def _unavailable(where: str, exc: Exception) -> IndexUnavailableError:
+    return IndexUnavailableError(
+        f"The guidance index ({where}) failed while reading it ({type(exc).__name__}: {exc}). "
+        "Rebuild it with `assistant ingest --rebuild`, or check that the Chroma server is up.")
+
+
+def _guarded(method):
+    """Chroma's own errors (a damaged file, a stopped server) as IndexUnavailableError, so
+    every surface turns them into a clear 503 and the engine can still give urgent care."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except IndexUnavailableError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many unrelated types
+            s = self.settings
+            where = (f"Chroma server {s.chroma_host}:{s.chroma_port}" if s.chroma_host
+                     else str(s.data_dir / "chroma"))
+            raise _unavailable(where, exc) from exc
+    return wrapper
+
 class ChunkStore:
     """Holds the Chroma client; connects lazily so constructing it is free."""
 
@@ -98,6 +123,7 @@ class ChunkStore:
         return self._collection("-sentences")
 
     # -- index metadata -----------------------------------------------------------
+    @_guarded
     def model_name(self) -> str | None:
         meta = self.chunks_collection.metadata or {}
         return meta.get("embedding_model")
@@ -105,10 +131,12 @@ class ChunkStore:
     def set_model_name(self, name: str) -> None:
         self.chunks_collection.modify(metadata={"embedding_model": name})
 
+    @_guarded
     def count(self) -> int:
         return self.chunks_collection.count()
 
     # -- reads --------------------------------------------------------------------
+    @_guarded
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk (for BM25 and the eval's verbatim check), in document order."""
         col = self.chunks_collection
@@ -130,18 +158,21 @@ class ChunkStore:
             out.update((i, str(m.get("doc_id", ""))) for i, m in zip(got["ids"], got["metadatas"]))
         return out
 
+    @_guarded
     def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the `n` nearest chunks."""
         col = self.chunks_collection
         got = col.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
         return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
 
+    @_guarded
     def chunk_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
         got = self.chunks_collection.get(ids=list(ids), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
 
+    @_guarded
     def sentence_vectors(self, chunks: Iterable[tuple[str, int]]) -> dict[str, np.ndarray]:
         """Per chunk id, its sentence vectors as one matrix (rows in sentence order)."""
         wanted = [(cid, n) for cid, n in chunks]
@@ -157,6 +188,7 @@ class ChunkStore:
                 out[cid] = np.asarray(rows, dtype=np.float32)
         return out
 
+    @_guarded
     def sentence_counts(self, ids: Sequence[str]) -> dict[str, int]:
         if not ids:
             return {}

@@ -1,0 +1,66 @@
+"""Faults while serving: a damaged index never takes urgent care down (issue 12, item 1).
+
+A real copy of the session's Chroma index is loaded, then its database file is truncated
+under the running assistant, as a full disk or a bad copy would leave it.
+"""
+
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant import messages
+from assistant.engine import Assistant
+from assistant.errors import IndexUnavailableError
+from assistant.server import create_app
+
+EMERGENCY = "since leg day I can't feel my groin and I wet myself without noticing"
+
+
+@pytest.fixture()
+def damaged(settings, bot, tmp_path):
+    """An assistant whose index file is damaged after it loaded (bot: the index exists)."""
+    shutil.copytree(settings.data_dir, tmp_path / "index")
+    local = settings.model_copy(update={"data_dir": tmp_path / "index"})
+    broken = Assistant.load(local, progress=False)
+    assert broken.ask(EMERGENCY).route == "emergency"  # healthy first
+    (db,) = (tmp_path / "index").rglob("chroma.sqlite3")
+    with db.open("r+b") as fh:
+        fh.truncate(1000)
+    return broken, local
+
+
+def test_emergency_reply_survives_a_damaged_index(damaged):
+    broken, _ = damaged
+    reply = broken.ask(EMERGENCY)
+    assert reply.route == "emergency"
+    assert reply.text.startswith(messages.EMERGENCY_FIRST_LINE[:30])
+    # the urgent-help passage is quoted with its list, from memory
+    assert reply.citations and reply.citations[0].doc_id == "red-flags"
+    assert "\n- " in reply.text
+
+
+def test_other_questions_get_a_clear_error_and_health_turns_not_ready(damaged):
+    broken, _ = damaged
+    with pytest.raises(IndexUnavailableError, match="assistant ingest --rebuild"):
+        broken.ask("how deep should I go on the leg press?")
+    stats = broken.stats()
+    assert stats["ready"] is False and "rebuild" in stats["error"]
+
+
+def test_health_probes_the_index_before_any_question_fails(damaged):
+    broken, _ = damaged
+    assert broken.stats()["ready"] is False
+
+
+def test_http_keeps_emergencies_200_and_says_503_for_the_rest(damaged, tmp_path):
+    broken, local = damaged
+    app_settings = local.model_copy(update={"rate_limit_per_minute": 0,
+                                            "data_dir": tmp_path / "web"})
+    with TestClient(create_app(broken, app_settings)) as c:
+        urgent = c.post("/api/ask", json={"message": EMERGENCY})
+        assert urgent.status_code == 200 and urgent.json()["route"] == "emergency"
+        other = c.post("/api/ask", json={"message": "how deep should I go on the leg press?"})
+        assert other.status_code == 503 and "ingest --rebuild" in other.json()["error"]
+        health = c.get("/healthz")
+        assert health.status_code == 503 and health.json()["ready"] is False
