@@ -9,6 +9,7 @@ question(+history) → safety triage → route
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,12 @@ from .types import Chunk, Hit, Reply, Triage
 log = logging.getLogger("assistant")
 
 RED_FLAGS_DOC = "red-flags"  # its first passage is cited under every emergency reply
+# Sections whose heading is this close to the question join the retrieved passages.
+HEADING_MATCH = 0.6
+HEADING_EXTRA = 2
+# A message that asks something; under a referral its guidance answers that question.
+_QUESTION = re.compile(r"\?|^(?:what|when|how|why|which|should|can|is|are|do|does)\b",
+                       re.IGNORECASE)
 MEDICATION_REASON = "asking about medication or a dose"
 # Referrals for a request, not a symptom: the corpus has no guidance that fits the person.
 NO_GUIDANCE_REASONS = frozenset({MEDICATION_REASON, "asking for a personal diagnosis"})
@@ -132,6 +139,7 @@ class Assistant:
 
         lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
         self._idf = lexical.idf
+        self._headings = self._heading_index(chunks)
         s = self.settings
         self.retriever = HybridRetriever(self.store, lexical, self._chunks, top_k=s.top_k,
                                          candidates=s.candidates, rrf_k=s.rrf_k,
@@ -215,8 +223,37 @@ class Assistant:
                          {"embed_ms": (t1 - t0) * 1e3, "triage_ms": (t2 - t1) * 1e3},
                          asked, vectors[-1] if asked != query else vector)
 
-    def _hits_for(self, route: str, query: str, vector: np.ndarray) -> list[Hit]:
+    def _heading_index(self, chunks: Sequence[Chunk]) -> tuple[list[Chunk], np.ndarray] | None:
+        """Each section's first chunk and its heading's vector: guidance headings are phrased
+        the way members ask, so a question close to a heading points at its answer."""
+        first: dict[str, Chunk] = {}
+        for c in chunks:
+            if c.section not in first or c.position < first[c.section].position:
+                first[c.section] = c
+        if not first or self.query_embedder is None:
+            return None
+        sections = list(first.values())
+        vectors = self.query_embedder.embed([c.section.rsplit(" › ", 1)[-1] for c in sections])
+        return sections, np.asarray(vectors, dtype=np.float32)
+
+    def _heading_matches(self, asked_vector: np.ndarray, exclude: set[str]) -> list[Hit]:
+        """Up to `HEADING_EXTRA` sections whose heading is closest to the question, as hits
+        after the retrieved ones (the composer weighs headings when it picks a passage)."""
+        if self._headings is None:
+            return []
+        sections, matrix = self._headings
+        sims = matrix @ asked_vector
+        picked = [sections[i] for i in np.argsort(-sims)[:HEADING_EXTRA + len(exclude)]
+                  if sims[i] >= HEADING_MATCH and sections[i].id not in exclude][:HEADING_EXTRA]
+        vectors = self.store.chunk_vectors([c.id for c in picked])
+        return [Hit(c, 0.0, float(vectors[c.id] @ asked_vector) if c.id in vectors else 0.0, 0)
+                for c in picked]
+
+    def _hits_for(self, route: str, query: str, vector: np.ndarray,
+                  asked_vector: np.ndarray | None = None) -> list[Hit]:
         hits = self.retriever.retrieve(query, vector)
+        if asked_vector is not None and route != "emergency":
+            hits = [*hits, *self._heading_matches(asked_vector, {h.chunk.id for h in hits})]
         if route == "emergency":
             urgent = self._red_flag_hit(vector)
             if urgent is not None:
@@ -294,15 +331,21 @@ class Assistant:
             symptom = self._symptom_query(reasons, query, vector)
             if symptom is None:
                 return Reply("professional", first, (), reasons)
-            hits = self._hits_for(route, *symptom)
+            asks = p.asked_vector is not None and bool(_QUESTION.search(p.asked))
+            hits = self._hits_for(route, *symptom, p.asked_vector if asks else None)
             if not self._relevant(hits):
                 return Reply("professional", first, (), reasons)
-            body, citations = self._compose(*symptom, hits, self.settings.max_answer_sentences,
+            compose_for = symptom
+            if asks:
+                # The member asked something: answer it, from guidance found for the symptom too.
+                blended = symptom[1] + p.asked_vector
+                compose_for = (p.asked, blended / max(float(np.linalg.norm(blended)), 1e-9))
+            body, citations = self._compose(*compose_for, hits, self.settings.max_answer_sentences,
                                             referral=True)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("professional", text, citations, reasons)
 
-        hits = self._hits_for(route, query, vector)
+        hits = self._hits_for(route, query, vector, p.asked_vector)
         relevant = self._relevant(hits)
         body, citations = ("", ())
         if relevant:

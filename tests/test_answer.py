@@ -61,3 +61,52 @@ def test_checks_catch_unresolved_markers_and_invented_text():
     assert unresolved_markers("Something [1] and more [2].", cites) == [2]
     assert ungrounded_sentences("Keep a soft bend in your knees. [1]", cites) == []
     assert ungrounded_sentences("Lock your knees hard. [1]", cites) == ["Lock your knees hard."]
+
+
+# -- answer units: the passage whose heading fits the question, hedges, labels ---------
+
+C = Chunk("c", "ex", "Exercises", "Exercises › Which core exercises protect my back?",
+          "Four exercises train your trunk to hold your back steady.\n"
+          "- Front plank: hold a straight line.\n- Side plank: hold your hips up on one elbow.")
+D = Chunk("d", "ex", "Exercises", "Exercises › Do core exercises fix back pain?",
+          "Core exercises build strength but are not a cure for back pain.")
+H = Chunk("h", "ex", "Exercises", "Exercises › Where advice differs",
+          "Some trainers say press your back flat on a dead bug, others say keep its curve.")
+
+
+def _passages():
+    vectors = {"c": np.stack([_unit(0.6, 1, 0), _unit(0.5, 1, 0), _unit(0.5, 1, 0)]),
+               "d": np.stack([_unit(1, 0.2, 0)]),
+               "h": np.stack([_unit(1, 0.1, 0)])}
+    hits = [Hit(D, 0.05, 0.7, 1), Hit(C, 0.04, 0.7, 2), Hit(H, 0.03, 0.7, 3)]
+    return hits, vectors
+
+
+def test_the_passage_whose_heading_asks_the_question_is_answered_from():
+    hits, vectors = _passages()
+    question = "Which core exercises are best for my back?"
+    # by sentences alone the generic "not a cure" sentence wins ...
+    text, _ = compose(question, Q, hits, vectors)
+    assert "not a cure" in text
+    # ... with headings scored, the passage headed by the member's question answers, as a list
+    text, citations = compose(question, Q, hits, vectors, heading_similarity=[0.6, 0.95, 0.3])
+    assert citations[0].section.endswith("Which core exercises protect my back?")
+    assert "\n- Front plank: hold a straight line. [1]\n- Side plank" in text
+
+
+def test_where_advice_differs_answers_only_questions_about_disagreement():
+    hits, vectors = _passages()
+    text, _ = compose("dead bug back flat?", _unit(1, 0.1, 0), [hits[2]], vectors)
+    assert "Some trainers" in text  # nothing else retrieved: still answered
+    text, _ = compose("dead bug back flat?", _unit(1, 0.1, 0), hits, vectors)
+    assert "Some trainers" not in text
+    text, _ = compose("do trainers disagree about the dead bug?", _unit(1, 0.1, 0), hits, vectors)
+    assert "Some trainers" in text
+
+
+def test_a_heading_label_with_commas_is_not_fused_into_the_answer():
+    chunk = Chunk("k", "a", "Article", "Article › Causes",
+                  "Hip, Knee, and Ankle Injuries: Injuries in the legs can affect your back.")
+    text, _ = compose("can a knee injury affect my back", Q, [Hit(chunk, 1, 0.8, 1)],
+                      {"k": np.stack([_unit(1, 0, 0)])})
+    assert text.startswith("Injuries in the legs can affect your back.")

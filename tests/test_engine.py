@@ -77,3 +77,12 @@ def test_invalid_question_raises_the_user_error(bot):
 def test_stats(bot):
     stats = bot.stats()
     assert stats["ready"] and stats["documents"] >= 8 and stats["chunks"] > 50
+
+
+def test_a_section_whose_heading_asks_the_question_joins_the_retrieved_passages(bot):
+    # chatter around a definition question pulls hybrid retrieval elsewhere; the section
+    # headed "What is DOMS ...?" still gets to answer it
+    reply = bot.ask("So what actually is DOMS? Everyone at my gym keeps saying it.")
+    assert reply.route == "answer"
+    assert reply.citations[0].section.endswith("What is DOMS (delayed onset muscle soreness)?")
+    assert reply.text.startswith("DOMS")
