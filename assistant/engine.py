@@ -332,7 +332,9 @@ class Assistant:
             if symptom is None:
                 return Reply("professional", first, (), reasons)
             asks = p.asked_vector is not None and bool(_QUESTION.search(p.asked))
-            hits = self._hits_for(route, *symptom, p.asked_vector if asks else None)
+            # Found for the symptom alone: heading matches for the question made these worse
+            # (blind dev round 5: 4 replies, -1.0 and -0.75).
+            hits = self._hits_for(route, *symptom)
             if not self._relevant(hits):
                 return Reply("professional", first, (), reasons)
             compose_for = symptom

@@ -110,3 +110,4 @@ def test_a_heading_label_with_commas_is_not_fused_into_the_answer():
     text, _ = compose("can a knee injury affect my back", Q, [Hit(chunk, 1, 0.8, 1)],
                       {"k": np.stack([_unit(1, 0, 0)])})
     assert text.startswith("Injuries in the legs can affect your back.")
+
