@@ -5,8 +5,12 @@ Settings come from ASSISTANT_* environment variables (see README); the first run
 the guidance index from corpus/ with a progress bar.
 """
 
+from assistant.errors import AssistantError
 from assistant.server import serve
-from assistant.settings import Settings
+from assistant.settings import load_settings
 
 if __name__ == "__main__":
-    serve(Settings())
+    try:
+        serve(load_settings())
+    except AssistantError as exc:  # a bad setting, an unreachable index: the message says the fix
+        raise SystemExit(f"error: {exc}") from None

@@ -100,7 +100,7 @@ def _triage(argv: list[str]) -> int:
 
 
 def _run(args) -> int:
-    from .settings import Settings
+    from .settings import Settings, load_settings
 
     if args.command == "settings":
         from .settings import PROJECT_ROOT
@@ -116,7 +116,7 @@ def _run(args) -> int:
             else:
                 print(f"{env:34} {default:28} {field.description}")
         return 0
-    settings = Settings()
+    settings = load_settings()
     if args.command == "serve":
         from .server import serve
 

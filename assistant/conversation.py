@@ -15,11 +15,19 @@ _REFERRING = re.compile(
     re.IGNORECASE)
 
 
+# "\ud800" alone is valid JSON but not text: the tokenizer cannot encode it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_TEXT = ("{what} contains a character that is not valid text (a lone UTF-16 surrogate). "
+             "Send the text as UTF-8.")
+
+
 def validate(message: object, history: object, max_chars: int, max_turns: int
              ) -> tuple[str, list[dict[str, str]]]:
     """Return a clean (message, history) or raise InvalidQuestionError naming the problem."""
     if not isinstance(message, str):
         raise InvalidQuestionError("The message must be text.")
+    if _LONE_SURROGATE.search(message):
+        raise InvalidQuestionError(_NOT_TEXT.format(what="The message"))
     message = message.strip()
     if not message:
         raise InvalidQuestionError("The message is empty: type a question.")
@@ -41,6 +49,8 @@ def validate(message: object, history: object, max_chars: int, max_turns: int
             raise InvalidQuestionError(
                 f"history[{i}] must be an object with role 'user' or 'assistant' and a "
                 "text content.")
+        if _LONE_SURROGATE.search(turn["content"]):
+            raise InvalidQuestionError(_NOT_TEXT.format(what=f"history[{i}]"))
         clean.append({"role": turn["role"], "content": turn["content"][:max_chars]})
     return message, clean
 

@@ -26,7 +26,7 @@ from .ingest import IngestSummary, ingest
 from .lexical import LexicalIndex
 from .retrieval import HybridRetriever
 from .safety.model import views
-from .settings import Settings
+from .settings import Settings, load_settings
 from .store import ChunkStore
 from .types import Chunk, Hit, Reply, Triage
 
@@ -106,7 +106,7 @@ class Assistant:
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = True) -> Assistant:
         """Open the index (building it from the corpus if it is missing) and get ready to answer."""
-        settings = settings or Settings()
+        settings = settings or load_settings()
         store = ChunkStore(settings)
         ingest_embedder = None
         stored_model = store.model_name() if store.count() else None

@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant import messages
 from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
-from assistant.settings import Settings
+from assistant.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from assistant import Assistant
@@ -141,7 +141,8 @@ async def read_json(request: Request, limit: int) -> Any:
         raise ApiError(413, f"The request body is larger than {limit} bytes.")
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):
+        # ValueError covers JSONDecodeError, bad UTF-8 and a number too long to parse.
         raise ApiError(400, "The request body is not valid JSON.") from None
 
 
@@ -478,7 +479,7 @@ def serve(settings: Settings | None = None) -> None:
 
     from assistant import Assistant
 
-    settings = settings or Settings()
+    settings = settings or load_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     print("Loading the assistant (the first run builds the index)…", flush=True)

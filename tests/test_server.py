@@ -318,3 +318,14 @@ def test_engine_history_drops_sources_and_banners():
     ]
     assert engine_history(history, 2)[0]["content"] == "**See someone.** [1]"
     assert engine_history(history, 0) == []
+
+
+
+@pytest.mark.parametrize("body, match", [
+    ('{"message": "hi \\ud800"}', "lone UTF-16 surrogate"),
+    ('{"message": "hi", "history": [{"role": "user", "content": "\\udc00"}]}', "history"),
+    ('{"message": "hi", "n": ' + "9" * 5000 + "}", "not valid JSON"),
+])
+def test_input_the_model_cannot_take_is_a_400_naming_it(client, body, match):
+    r = client.post("/api/ask", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 400 and match in r.json()["error"]
