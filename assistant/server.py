@@ -493,4 +493,15 @@ def serve(settings: Settings | None = None) -> None:
         f"  Widget: <script src=\"{base}/widget.js\" defer></script>",
         flush=True,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.Server(uvicorn_config(app, settings)).run()
+
+
+def uvicorn_config(app, settings: Settings) -> uvicorn.Config:
+    """How the server listens. X-Forwarded-For is believed only from `trusted_proxies`:
+    uvicorn's default trusts any loopback peer, which let one client rotate the header past
+    the rate limit (issue 12)."""
+    import uvicorn
+
+    trusted = ",".join(settings.trusted_proxies)
+    return uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
+                          proxy_headers=bool(trusted), forwarded_allow_ips=trusted or "")

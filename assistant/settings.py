@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(
         default=30, ge=0, description="Questions per client per minute on /api/ask (0 = off)."
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated addresses of your reverse proxies / load balancers. Only "
+        "requests from these may name the client in X-Forwarded-For; empty = the header is "
+        "ignored and the rate limit counts the connecting address.",
+    )
     max_message_chars: int = Field(
         default=2000, ge=1, description="Longest accepted question in characters."
     )
@@ -104,7 +110,7 @@ class Settings(BaseSettings):
         "Off by default: only counts, routes and timings are kept.",
     )
 
-    @field_validator("corpus_dirs", "allowed_origins", mode="before")
+    @field_validator("corpus_dirs", "allowed_origins", "trusted_proxies", mode="before")
     @classmethod
     def _lists_from_strings(cls, value):
         return _split_list(value)

@@ -329,3 +329,46 @@ def test_engine_history_drops_sources_and_banners():
 def test_input_the_model_cannot_take_is_a_400_naming_it(client, body, match):
     r = client.post("/api/ask", content=body, headers={"content-type": "application/json"})
     assert r.status_code == 400 and match in r.json()["error"]
+
+
+def _serve_in_thread(app, settings):
+    """The real uvicorn server as `serve` configures it, on a free loopback port."""
+    import socket
+    import threading
+    import time as _time
+
+    import uvicorn
+
+    from assistant.server import uvicorn_config
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn_config(app, settings.model_copy(update={"host": "127.0.0.1", "port": port}))
+    config.log_level = "warning"
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        _time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.parametrize("trusted, limited", [([], True), (["127.0.0.1"], False)])
+def test_x_forwarded_for_only_counts_from_a_trusted_proxy(bot, settings, tmp_path, trusted, limited):
+    import httpx
+
+    s = app_settings(settings, tmp_path, rate_limit_per_minute=3, trusted_proxies=trusted)
+    server, thread, base = _serve_in_thread(create_app(bot, s), s)
+    try:
+        codes = [httpx.post(f"{base}/api/ask", json={"message": "how deep should I go?"},
+                            headers={"X-Forwarded-For": f"203.0.113.{i}"}, timeout=30).status_code
+                 for i in range(6)]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    # untrusted: one client however it names itself (3 pass, then 429);
+    # behind a trusted proxy: six different members, each within their limit
+    assert (codes.count(429) == 3) if limited else (codes == [200] * 6), codes
