@@ -325,7 +325,9 @@ class Assistant:
             return Reply("emergency", text, citations, reasons)
 
         if route == "professional":
-            first = messages.PROFESSIONAL_FIRST_LINE.format(reasons=messages.join_reasons(reasons))
+            named = [r for r in reasons if not r.startswith("\u201c")]
+            first = (messages.PROFESSIONAL_FIRST_LINE.format(reasons=messages.join_reasons(named))
+                     if named else messages.PROFESSIONAL_UNNAMED_LINE)
             if MEDICATION_REASON in reasons:
                 first += " " + messages.NO_MEDICATION
             symptom = self._symptom_query(reasons, query, vector)

@@ -37,6 +37,14 @@ PROFESSIONAL_FIRST_LINE = (
     "professional rather than advice from a chat."
 )
 
+# The same referral when only the learned triage stage raised it: it names no symptom, and
+# quoting the member's own words back ("You mentioned “it's been about 2 weeks”") misleads.
+PROFESSIONAL_UNNAMED_LINE = (
+    "**Please stop the exercise that brings this on and see a doctor or "
+    "physiotherapist.** What you describe is worth a proper check by a professional "
+    "rather than advice from a chat."
+)
+
 # Lead-in before the grounded guidance under a professional or emergency first line.
 GUIDANCE_LEAD_IN = "What our guidance says:"
 

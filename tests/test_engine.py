@@ -86,3 +86,15 @@ def test_a_section_whose_heading_asks_the_question_joins_the_retrieved_passages(
     assert reply.route == "answer"
     assert reply.citations[0].section.endswith("What is DOMS (delayed onset muscle soreness)?")
     assert reply.text.startswith("DOMS")
+
+
+def test_a_referral_raised_only_by_the_learned_stage_does_not_quote_the_member_back(bot):
+    from assistant.types import Triage
+
+    p = bot._prepare("how soon can I go back to the gym? it's been about 2 weeks", [])
+    quoted = Triage("professional", ("\u201cit's been about 2 weeks\u201d",))
+    reply = bot._respond(type(p)(p.message, p.query, p.vector, quoted, {}, p.asked, p.asked_vector))
+    assert reply.route == "professional"
+    assert reply.text.startswith(messages.PROFESSIONAL_UNNAMED_LINE)
+    assert "You mentioned" not in reply.text
+    assert reply.reasons == quoted.reasons  # the API still says why
