@@ -34,6 +34,8 @@ from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuest
 from assistant.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    import uvicorn
+
     from assistant import Assistant
     from assistant.types import Reply
 
