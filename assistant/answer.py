@@ -214,7 +214,8 @@ def _list_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite,
     return "\n".join(lines)
 
 
-def best_passage(cands: Sequence[_Candidate], heading_similarity: Sequence[float] | None) -> int:
+def best_passage(cands: Sequence[_Candidate],
+                 heading_similarity: Sequence[float | None] | None) -> int:
     """The hit to answer from: its best sentence's score, blended with its heading's
     closeness to the question when headings were scored."""
     best: dict[int, float] = {}
@@ -222,7 +223,11 @@ def best_passage(cands: Sequence[_Candidate], heading_similarity: Sequence[float
         best[c.hit] = max(best.get(c.hit, -1.0), c.score)
     if heading_similarity is None:
         return max(best, key=best.__getitem__)
-    return max(best, key=lambda h: (1 - HEADING_WEIGHT) * best[h] + HEADING_WEIGHT * heading_similarity[h])
+
+    def score(h: int) -> float:
+        heading = heading_similarity[h]
+        return best[h] if heading is None else (1 - HEADING_WEIGHT) * best[h] + HEADING_WEIGHT * heading
+    return max(best, key=score)
 
 
 def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite, max_sentences: int,

@@ -36,6 +36,7 @@ RED_FLAGS_DOC = "red-flags"  # its first passage is cited under every emergency 
 # Sections whose heading is this close to the question join the retrieved passages.
 HEADING_MATCH = 0.6
 HEADING_EXTRA = 2
+QUESTION_HEADINGS_ONLY = True
 # A message that asks something; under a referral its guidance answers that question.
 _QUESTION = re.compile(r"\?|^(?:what|when|how|why|which|should|can|is|are|do|does)\b",
                        re.IGNORECASE)
@@ -289,7 +290,12 @@ class Assistant:
         if not hits:
             return []
         headings = [h.chunk.section.rsplit(" › ", 1)[-1] for h in hits]
-        return (np.asarray(self.query_embedder.embed(headings)) @ vector).tolist()
+        sims = (np.asarray(self.query_embedder.embed(headings)) @ vector).tolist()
+        if not QUESTION_HEADINGS_ONLY:
+            return sims
+        # Only a heading phrased as a question says what its passage answers; a label
+        # ("How the Leg Press Works") is scored on its sentences alone (None).
+        return [s if h.endswith("?") else None for s, h in zip(sims, headings, strict=True)]
 
     def _symptom_query(self, reasons: Sequence[str], query: str, vector: np.ndarray
                        ) -> tuple[str, np.ndarray] | None:

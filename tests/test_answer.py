@@ -111,3 +111,14 @@ def test_a_heading_label_with_commas_is_not_fused_into_the_answer():
                       {"k": np.stack([_unit(1, 0, 0)])})
     assert text.startswith("Injuries in the legs can affect your back.")
 
+
+
+def test_a_label_heading_is_not_scored_against_the_question():
+    from assistant.answer import best_passage, candidates
+
+    hits, vectors = _passages()
+    cands = candidates("which core exercises?", Q, hits, vectors)
+    # passage 1 wins on its question-heading; with that heading unknown (a label, None),
+    # passages are compared on their sentences alone
+    assert best_passage(cands, [0.6, 0.95, 0.3]) == 1
+    assert best_passage(cands, [0.6, None, 0.3]) == best_passage(cands, None) == 0
