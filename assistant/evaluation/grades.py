@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
+ORDER = ("before", "after", "after1", "after2", "after3", "final")  # how versions are compared
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -86,9 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{r['set']:<8}{r['version']:<8}{r['n']:>4}  {r['mean']:>5.2f} ± {r['mean_ci']:.2f}"
               f"  {r['good']:>6.1%} [{lo:.1%}, {hi:.1%}]  {r['filler']:>6.1%}  {r['meta']:>5.1%}"
               f"  {r['grades']}")
-    for name, p in paired(grades, key).items():
-        print(f"{name}: paired change {p['mean_change']:+.2f} over {p['n']} questions "
-              f"({p['better']} better, {p['worse']} worse)")
+    versions = sorted({k["version"] for k in key.values()},
+                      key=lambda v: (ORDER.index(v) if v in ORDER else len(ORDER), v))
+    for i, a in enumerate(versions):
+        for b in versions[i + 1:]:
+            for name, p in paired(grades, key, a, b).items():
+                print(f"{name}: {a} -> {b}: paired change {p['mean_change']:+.2f} over {p['n']} "
+                      f"questions ({p['better']} better, {p['worse']} worse)")
     return 0
 
 
