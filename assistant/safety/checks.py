@@ -126,3 +126,27 @@ def is_fiction(text: str) -> bool:
     return bool(fiction) and not _FIRST_PERSON.search(_FICTION.sub(" ", text))
 
 
+
+
+# The policy refers *requests* for medication or doses. A medicine named in a statement ("I
+# took ibuprofen and walked a lot", "I'm on blood pressure tablets") asks nothing, so it
+# only counts in a sentence that asks or requests; dose words always count.
+_DOSE_WORDS = re.compile(r"\d+ ?mg\b|\bdos(?:e|es|age|ing)\b|prescri|what (?:can|should|could) i take|"
+                         r"take something for")
+_REQUEST = re.compile(
+    r"\?|^\W*(?:and |so |but |also |ok,? |okay,? )?(?:can|could|should|shall|may|is it|is that|are|do|does|"
+    r"would|will|how|what|which|when|any|wat|wot|whats|what's)\b|"
+    r"\b(?:give me|tell me|recommend|suggest|prescribe|advise|i need (?:some|something)|"
+    r"i want (?:some|something)|get (?:me )?some|safe to take|ok to take|okay to take|fine to take|"
+    r"good idea)\b")
+
+
+def medication_request(text: str, match: re.Match[str]) -> bool:
+    """True when the medicine named at `match` is asked about, not just mentioned."""
+    if _DOSE_WORDS.search(match.group(0)):
+        return True
+    for m in _SENTENCE.finditer(text):
+        if m.start() <= match.start() < m.end():
+            asked = text[m.end():m.end() + 1] == "?"  # the sentence pattern leaves out its "?"
+            return asked or bool(_REQUEST.search(m.group(0).strip()))
+    return True

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .checks import long_duration
+from .checks import long_duration, medication_request
 from .vocabulary import (  # the word classes the patterns are built from
     BOTH_LEGS,
     DOWN_THE_LEG,
@@ -293,6 +293,7 @@ RULES: tuple[Rule, ...] = (
          r"hydrocodone|vicodin|percocet|fentanyl|cyclobenzaprine|muscle relax\w*|painkill\w*|pain ?killers?|pain (?:meds|medication|pills|relief pills|relief tablets)|"
          r"medication|medicine|\bmeds\b|anti-?inflammator\w* (?:pills?|tablets?|drugs?|meds|gel)|anti-?inflammatories|\bnsaids?\b|opioid\w*|"
          r"\d+ ?mg\b|\bdos(?:e|es|age|ing)\b|prescri\w*|tablets?|\bpills?\b|what (?:can|should|could) i take (?:for|to)|take something for)",
-         unless=r"\b(?:creatine|protein|caffeine|pre-?workout|supplements?|vitamins?|electrolytes?)\b"),
+         unless=r"\b(?:creatine|protein|caffeine|pre-?workout|supplements?|vitamins?|electrolytes?)\b",
+         check=medication_request),
 )
 
