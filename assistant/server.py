@@ -138,9 +138,16 @@ async def read_json(request: Request, limit: int) -> Any:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise ApiError(413, f"The request body is larger than {limit} bytes.")
-    body = await request.body()
-    if len(body) > limit:
-        raise ApiError(413, f"The request body is larger than {limit} bytes.")
+    # Read at most `limit` bytes: a chunked body has no Content-Length to check first, and
+    # reading it whole would let one request fill memory.
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"The request body is larger than {limit} bytes.")
+        chunks.append(chunk)
+    body = b"".join(chunks)
     try:
         return json.loads(body)
     except (ValueError, RecursionError):

@@ -372,3 +372,25 @@ def test_x_forwarded_for_only_counts_from_a_trusted_proxy(bot, settings, tmp_pat
     # untrusted: one client however it names itself (3 pass, then 429);
     # behind a trusted proxy: six different members, each within their limit
     assert (codes.count(429) == 3) if limited else (codes == [200] * 6), codes
+
+
+
+def test_a_chunked_body_over_the_limit_is_refused_without_reading_it_all():
+    import asyncio
+
+    from starlette.requests import Request
+
+    from assistant.server import ApiError, read_json
+
+    received = []
+
+    async def receive():  # the ASGI server's side: a chunked upload with no Content-Length
+        received.append(1)
+        return {"type": "http.request", "body": b"x" * 65536, "more_body": len(received) < 10_000}
+
+    scope = {"type": "http", "method": "POST", "path": "/api/ask", "query_string": b"",
+             "headers": [(b"content-type", b"application/json")]}
+    with pytest.raises(ApiError) as err:
+        asyncio.run(read_json(Request(scope, receive), limit=200_000))
+    assert err.value.status == 413
+    assert len(received) <= 4, f"{len(received)} chunks of 64 KB were read for a 200 KB limit"
