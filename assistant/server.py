@@ -282,6 +282,38 @@ def normalise_origins(origins: list[str]) -> list[str]:
     return [o.strip().rstrip("/").lower() for o in origins if o.strip()]
 
 
+class SecurityHeaders:
+    """Browser hardening on every response (issue 12): no MIME sniffing, no referrer, and
+    no framing by other sites. API responses also get a CSP that allows nothing at all;
+    the Gradio page keeps the scripts it needs and may only be framed by this site."""
+
+    COMMON = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+              (b"x-frame-options", b"SAMEORIGIN"))
+    API_CSP = b"default-src 'none'; frame-ancestors 'none'"
+    PAGE_CSP = b"frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = scope.get("path", "").startswith(("/api/", "/healthz"))
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                have = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in self.COMMON if k not in have]
+                if b"content-security-policy" not in have:
+                    headers.append((b"content-security-policy", self.API_CSP if api else self.PAGE_CSP))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class OriginGuard:
     """Refuse state-changing requests from origins that are not allowed.
 
@@ -360,6 +392,8 @@ def create_app(bot: Assistant, settings: Settings) -> FastAPI:
 
     app = FastAPI(title=messages.UI_TITLE, docs_url=None, redoc_url=None, openapi_url=None)
     limiter = RateLimiter(settings.rate_limit_per_minute)
+    # Votes get their own budget of the same size: one per answer is all a member needs.
+    votes = RateLimiter(settings.rate_limit_per_minute)
     transcripts = Transcripts(settings)
     feedback = Feedback(settings, transcripts)
     ask_bot = serialised(bot)
@@ -411,6 +445,12 @@ def create_app(bot: Assistant, settings: Settings) -> FastAPI:
 
     @app.post("/api/feedback")
     async def post_feedback(request: Request):
+        client = request.client.host if request.client else "unknown"
+        wait = votes.acquire(client)
+        if wait:
+            seconds = max(1, math.ceil(wait))
+            raise ApiError(429, messages.UI_RATE_LIMITED.format(seconds=seconds),
+                           {"Retry-After": str(seconds)})
         payload = await read_json(request, body_limit)
         if not isinstance(payload, dict) or not isinstance(payload.get("helpful"), bool):
             raise ApiError(400, 'Send {"helpful": true|false, "route": "answer"}.')
@@ -462,6 +502,7 @@ def create_app(bot: Assistant, settings: Settings) -> FastAPI:
 
     origins = normalise_origins(settings.allowed_origins)
     app.add_middleware(OriginGuard, allowed_origins=origins)
+    app.add_middleware(SecurityHeaders)
     # Gradio adds no CORS headers of its own when the parent app has Starlette's
     # CORSMiddleware, so this allow-list is the one policy for the API and Gradio's routes.
     app.add_middleware(

@@ -394,3 +394,24 @@ def test_a_chunked_body_over_the_limit_is_refused_without_reading_it_all():
         asyncio.run(read_json(Request(scope, receive), limit=200_000))
     assert err.value.status == 413
     assert len(received) <= 4, f"{len(received)} chunks of 64 KB were read for a 200 KB limit"
+
+
+def test_feedback_votes_are_rate_limited_like_questions(bot, settings, tmp_path):
+    app = create_app(bot, app_settings(settings, tmp_path, rate_limit_per_minute=3))
+    with TestClient(app) as c:
+        codes = [c.post("/api/feedback", json={"helpful": False, "route": "emergency"}).status_code
+                 for _ in range(6)]
+        assert codes == [200, 200, 200, 429, 429, 429]
+        counts = c.get("/api/feedback").json()
+    assert sum(counts["emergency"].values()) == 3  # the refused votes were not counted
+
+
+def test_browser_hardening_headers_on_the_page_and_the_api(client):
+    api = client.post("/api/ask", json={"message": "how deep should I go?"})
+    page = client.get("/")
+    for r in (api, page):
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-frame-options"] == "SAMEORIGIN"
+        assert "frame-ancestors" in r.headers["content-security-policy"]
+    assert api.headers["content-security-policy"].startswith("default-src 'none'")
+    assert page.status_code == 200 and "frame-ancestors 'self'" in page.headers["content-security-policy"]
