@@ -8,6 +8,7 @@ leaves the previous index as it was.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,9 +19,11 @@ import numpy as np
 from .chunking import chunk_sections, embedding_text, split_sentences
 from .corpus import load_documents, split_sections
 from .embeddings import Embedder
-from .errors import CorpusError
+from .errors import CorpusError, IndexUnavailableError
 from .store import ChunkStore
 from .types import Chunk, Document
+
+log = logging.getLogger("assistant")
 
 
 @dataclass(frozen=True)
@@ -112,13 +115,22 @@ def ingest(store: ChunkStore, embedder: Embedder, paths: Sequence[Path], *, mode
             "there or point ASSISTANT_CORPUS_DIRS at the folder that holds them."
         )
     chunks = build_chunks(documents, max_chars)
-    stored_model = store.model_name()
+    damaged = False
+    try:
+        stored_model = store.model_name()
+    except IndexUnavailableError:
+        if not rebuild or store.settings.chroma_host:
+            raise
+        damaged, stored_model = True, None  # a damaged local index: set aside below
     full = rebuild or (stored_model is not None and stored_model != model_id)
     stored = {} if full else store.stored_doc_ids()
     plan = plan_ingest(chunks, stored)
     if plan.add:
         vectors, sentence_vectors = embed_chunks(plan.add, embedder, progress)
-    if full:
+    if damaged:
+        kept = store.set_aside()  # only after the slow part succeeded; nothing is deleted
+        log.warning("the damaged index was moved to %s; rebuilding from the corpus", kept)
+    elif full:
         store.drop()  # only after the slow part succeeded
     if plan.add:
         store.upsert(plan.add, vectors, sentence_vectors)

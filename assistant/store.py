@@ -9,7 +9,9 @@ pick the sentences of an answer without embedding them per question).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -99,11 +101,16 @@ class ChunkStore:
                     path.mkdir(parents=True, exist_ok=True)
                     self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
             except Exception as exc:  # noqa: BLE001 - chromadb raises many types
-                where = (f"the Chroma server at {s.chroma_host}:{s.chroma_port}" if s.chroma_host
-                         else f"the local index in {s.data_dir / 'chroma'}")
+                if s.chroma_host:
+                    raise IndexUnavailableError(
+                        f"Cannot open the Chroma server at {s.chroma_host}:{s.chroma_port} ({exc}). "
+                        "Start the server (`chroma run`), check CHROMA_HOST/CHROMA_PORT, or unset "
+                        "CHROMA_HOST to use the embedded store."
+                    ) from exc
                 raise IndexUnavailableError(
-                    f"Cannot open {where} ({exc}). Start the server (`chroma run`), check "
-                    "CHROMA_HOST/CHROMA_PORT, or unset CHROMA_HOST to use the embedded store."
+                    f"Cannot open the local index in {s.data_dir / 'chroma'} ({exc}). Rebuild it "
+                    "from the corpus with `assistant ingest --rebuild`; the damaged folder is "
+                    "kept beside it."
                 ) from exc
         return self._client
 
@@ -236,6 +243,27 @@ class ChunkStore:
             part = ids[a:a + _BATCH]
             self.chunks_collection.delete(ids=part)
             self.sentences_collection.delete(where={"chunk_id": {"$in": part}})
+
+    def set_aside(self) -> Path | None:
+        """Move a damaged embedded index out of the way (kept, never deleted) so a rebuild
+        can start fresh; None in server mode, where the server owns its files."""
+        if self.settings.chroma_host:
+            return None
+        path = self.settings.data_dir / "chroma"
+        if not path.exists():
+            return None
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+        target = path.with_name(f"chroma.damaged-{stamp}")
+        path.rename(target)
+        self._client = None
+        # chromadb keeps one system per path in the process; the one for this path points
+        # at the moved files (or failed to start), so forget it before opening the fresh
+        # folder. Other paths' systems are left alone.
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+        return target
 
     def drop(self) -> None:
         """Delete both collections (a full rebuild)."""

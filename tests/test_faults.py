@@ -64,3 +64,21 @@ def test_http_keeps_emergencies_200_and_says_503_for_the_rest(damaged, tmp_path)
         assert other.status_code == 503 and "ingest --rebuild" in other.json()["error"]
         health = c.get("/healthz")
         assert health.status_code == 503 and health.json()["ready"] is False
+
+
+def test_a_damaged_local_index_is_set_aside_and_rebuilt(damaged, st_embedder):
+    from assistant.ingest import ingest
+    from assistant.store import ChunkStore
+
+    _, local = damaged
+    # a fresh process: opening fails with the fix named
+    with pytest.raises(IndexUnavailableError, match="ingest --rebuild"):
+        ChunkStore(local).count()
+    summary = ingest(ChunkStore(local), st_embedder, local.corpus_dirs, model_id=local.model_id,
+                     max_chars=local.chunk_max_chars, progress=False, rebuild=True)
+    assert summary.line().startswith("Indexed 8 documents")
+    # nothing stored is lost: the damaged folder is kept beside the new one
+    (kept,) = [p for p in local.data_dir.iterdir() if p.name.startswith("chroma.damaged-")]
+    assert (kept / "chroma.sqlite3").stat().st_size == 1000
+    fresh = Assistant.load(local, progress=False)
+    assert fresh.ask(EMERGENCY).route == "emergency" and fresh.stats()["ready"]
