@@ -72,3 +72,9 @@ def test_fresh_sets_are_well_formed_and_split():
         assert case.question.strip() and case.key_facts and all(case.key_facts)
     qa = {json.loads(line)["question"] for line in (rd.EVAL / "qa.jsonl").open(encoding="utf-8")}
     assert not qa & {c.question for c in dev + sealed}
+
+
+def test_agreement_with_hand_labels():
+    a = rd.agreement([True, True, False, False], [True, False, False, True])
+    assert a["agreement"] == 0.5 and a["precision"] == 0.5 and a["recall"] == 0.5
+    assert a["predicted_share"] == a["labelled_share"] == 0.5

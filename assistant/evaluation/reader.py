@@ -17,7 +17,8 @@ referral wording removed):
 - `refused`: an on-topic question answered with a refusal or "not covered".
 
     python -m assistant.evaluation.reader --dataset eval/qa_fresh_dev.jsonl [--replies OUT.jsonl]
-                                          [--counts-only]
+                                          [--counts-only] [--score-replies SAVED.jsonl]
+    python -m assistant.evaluation.reader --calibrate   # the fact matcher vs blind labels
 
 `--replies` writes `{"id", "question", "history", "reply"}` per case: all a blind grader
 sees (eval/GRADING.md).
@@ -250,10 +251,39 @@ def score_saved(embedder, cases: Sequence[FreshCase], replies: Mapping[str, str]
     return rows
 
 
+def agreement(predicted: Sequence[bool], labels: Sequence[bool]) -> dict[str, float]:
+    """How a yes/no metric agrees with hand labels: agreement, precision, recall, and the
+    share it says yes against the labelled share (pure)."""
+    tp = sum(p and y for p, y in zip(predicted, labels, strict=True))
+    fp = sum(p and not y for p, y in zip(predicted, labels, strict=True))
+    fn = sum(y and not p for p, y in zip(predicted, labels, strict=True))
+    n = len(labels)
+    return {"n": n, "agreement": sum(p == y for p, y in zip(predicted, labels, strict=True)) / n,
+            "precision": tp / (tp + fp) if tp + fp else float("nan"),
+            "recall": tp / (tp + fn) if tp + fn else float("nan"),
+            "predicted_share": sum(predicted) / n, "labelled_share": sum(labels) / n}
+
+
+def calibrate(embedder) -> dict[str, dict[str, float]]:
+    """Check the fact matcher against eval/grades/fact_labels.jsonl (blind labels of
+    whether an answer states a fact), with and without the similarity fallback."""
+    rows = [json.loads(line) for line in
+            (EVAL / "grades" / "fact_labels.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    labels = [bool(r["stated"]) for r in rows]
+    words, both = [], []
+    for r in rows:
+        alts = r["fact"].split(" / ")
+        words.append(fact_stated(alts, r["answer"]))
+        both.append(fact_stated(alts, r["answer"], fact_similarities(embedder, [alts], r["answer"])[0]))
+    return {"words only": agreement(words, labels), "words + similarity": agreement(both, labels)}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant.evaluation.reader",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", required=True, action="append")
+    parser.add_argument("--dataset", action="append", default=[])
+    parser.add_argument("--calibrate", action="store_true",
+                        help="check the fact matcher against the blind labels and exit")
     parser.add_argument("--replies", type=Path, help="write question + reply per case (for blind graders)")
     parser.add_argument("--counts-only", action="store_true", help="print figures only (sealed sets)")
     parser.add_argument("--score-replies", type=Path,
@@ -262,6 +292,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ..engine import Assistant, make_query_embedder
     from ..settings import Settings
 
+    if args.calibrate:
+        for name, figures in calibrate(make_query_embedder(Settings())).items():
+            print(f"fact matcher, {name}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float)
+                                                         else f"{k} {v}" for k, v in figures.items()))
+        return 0
+    if not args.dataset:
+        parser.error("give --dataset (or --calibrate)")
     bot = None if args.score_replies else Assistant.load(progress=False)
     for path in args.dataset:
         cases = load_fresh(path)

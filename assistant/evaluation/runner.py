@@ -24,7 +24,6 @@ from typing import Any
 from assistant.errors import AssistantError
 
 from . import metrics as m
-from . import reader
 from .dataset import DatasetError, QACase, TriageCase, check_sources, load_qa, load_triage
 from .gate import check, load_baseline, load_thresholds
 
@@ -197,6 +196,8 @@ def score_cases(
     boilerplate: Sequence[re.Pattern[str]] = (),
 ) -> dict[str, list[m.Score]]:
     """Per-case scores for every Q&A metric, keyed by metric name."""
+    from . import reader  # here, so `python -m assistant.evaluation.reader` runs cleanly
+
     gains = [
         m.relevance(
             [(h["doc_id"], h["section"]) for h in r.hits],
@@ -266,6 +267,8 @@ FRESH_METRICS = ("facts_in_text", "hit@3", "meta", "refused", "lists_as_bullets"
 def fresh_headline(bot: Any, path: Path) -> dict[str, float | None]:
     """The reader-facing figures (`reader.py`) on questions written by independent authors,
     as `fresh_<name>` headline metrics the gate can bound."""
+    from . import reader
+
     figures = reader.summarise(reader.measure(bot, reader.load_fresh(path)))
     return {f"fresh_{k}": figures[k] for k in FRESH_METRICS}
 
