@@ -141,6 +141,9 @@ class Assistant:
         lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
         self._idf = lexical.idf
         self._headings = self._heading_index(chunks)
+        self._heading_rows = ({c.section: i for i, c in enumerate(self._headings[0])}
+                              if self._headings is not None else {})
+        self._heading_vectors: dict[str, np.ndarray] = {}
         s = self.settings
         self.retriever = HybridRetriever(self.store, lexical, self._chunks, top_k=s.top_k,
                                          candidates=s.candidates, rrf_k=s.rrf_k,
@@ -246,7 +249,10 @@ class Assistant:
         sims = matrix @ asked_vector
         picked = [sections[i] for i in np.argsort(-sims)[:HEADING_EXTRA + len(exclude)]
                   if sims[i] >= HEADING_MATCH and sections[i].id not in exclude][:HEADING_EXTRA]
-        vectors = self.store.chunk_vectors([c.id for c in picked])
+        missing = [c.id for c in picked if c.id not in self._heading_vectors]
+        if missing:  # section-opening chunks only: a small, bounded cache
+            self._heading_vectors.update(self.store.chunk_vectors(missing))
+        vectors = self._heading_vectors
         return [Hit(c, 0.0, float(vectors[c.id] @ asked_vector) if c.id in vectors else 0.0, 0)
                 for c in picked]
 
@@ -285,17 +291,20 @@ class Assistant:
                        idf=self._idf, skip_about_reader=referral, as_list=as_list,
                        heading_similarity=self._heading_similarity(hits, vector))
 
-    def _heading_similarity(self, hits: Sequence[Hit], vector: np.ndarray) -> list[float]:
-        """Cosine of each passage's own heading to the question (headings are cached vectors)."""
-        if not hits:
-            return []
-        headings = [h.chunk.section.rsplit(" › ", 1)[-1] for h in hits]
-        sims = (np.asarray(self.query_embedder.embed(headings)) @ vector).tolist()
-        if not QUESTION_HEADINGS_ONLY:
-            return sims
-        # Only a heading phrased as a question says what its passage answers; a label
-        # ("How the Leg Press Works") is scored on its sentences alone (None).
-        return [s if h.endswith("?") else None for s, h in zip(sims, headings, strict=True)]
+    def _heading_similarity(self, hits: Sequence[Hit], vector: np.ndarray) -> list[float | None]:
+        """Cosine of each passage's own heading to the question, from the heading vectors
+        embedded once at load (nothing is embedded per question). Only a heading phrased as
+        a question says what its passage answers; a label ("How the Leg Press Works") is
+        scored on its sentences alone (None)."""
+        out: list[float | None] = []
+        for h in hits:
+            heading = h.chunk.section.rsplit(" › ", 1)[-1]
+            row = self._heading_rows.get(h.chunk.section)
+            if row is None or (QUESTION_HEADINGS_ONLY and not heading.endswith("?")):
+                out.append(None)
+            else:
+                out.append(float(self._headings[1][row] @ vector))
+        return out
 
     def _symptom_query(self, reasons: Sequence[str], query: str, vector: np.ndarray
                        ) -> tuple[str, np.ndarray] | None:
