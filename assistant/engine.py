@@ -36,7 +36,6 @@ RED_FLAGS_DOC = "red-flags"  # its first passage is cited under every emergency 
 # Sections whose heading is this close to the question join the retrieved passages.
 HEADING_MATCH = 0.6
 HEADING_EXTRA = 2
-QUESTION_HEADINGS_ONLY = True
 # A message that asks something; under a referral its guidance answers that question.
 _QUESTION = re.compile(r"\?|^(?:what|when|how|why|which|should|can|is|are|do|does)\b",
                        re.IGNORECASE)
@@ -237,7 +236,9 @@ class Assistant:
         if not first or self.query_embedder is None:
             return None
         sections = list(first.values())
-        vectors = self.query_embedder.embed([c.section.rsplit(" › ", 1)[-1] for c in sections])
+        # Past the question cache: headings are embedded once here, never asked about.
+        embedder = getattr(self.query_embedder, "inner", self.query_embedder)
+        vectors = embedder.embed([c.section.rsplit(" › ", 1)[-1] for c in sections])
         return sections, np.asarray(vectors, dtype=np.float32)
 
     def _heading_matches(self, asked_vector: np.ndarray, exclude: set[str]) -> list[Hit]:
@@ -300,7 +301,7 @@ class Assistant:
         for h in hits:
             heading = h.chunk.section.rsplit(" › ", 1)[-1]
             row = self._heading_rows.get(h.chunk.section)
-            if row is None or (QUESTION_HEADINGS_ONLY and not heading.endswith("?")):
+            if row is None or not heading.endswith("?"):
                 out.append(None)
             else:
                 out.append(float(self._headings[1][row] @ vector))

@@ -282,6 +282,15 @@ def normalise_origins(origins: list[str]) -> list[str]:
     return [o.strip().rstrip("/").lower() for o in origins if o.strip()]
 
 
+def throttle(limiter: RateLimiter, client: str) -> None:
+    """A 429 with Retry-After when `client` has used its budget on this limiter."""
+    wait = limiter.acquire(client)
+    if wait:
+        seconds = max(1, math.ceil(wait))
+        raise ApiError(429, messages.UI_RATE_LIMITED.format(seconds=seconds),
+                       {"Retry-After": str(seconds)})
+
+
 class SecurityHeaders:
     """Browser hardening on every response (issue 12): no MIME sniffing, no referrer, and
     no framing by other sites. API responses also get a CSP that allows nothing at all;
@@ -418,11 +427,7 @@ def create_app(bot: Assistant, settings: Settings) -> FastAPI:
     @app.post("/api/ask")
     async def ask(request: Request):
         client = request.client.host if request.client else "unknown"
-        wait = limiter.acquire(client)
-        if wait:
-            seconds = max(1, math.ceil(wait))
-            raise ApiError(429, messages.UI_RATE_LIMITED.format(seconds=seconds),
-                           {"Retry-After": str(seconds)})
+        throttle(limiter, client)
         payload = await read_json(request, body_limit)
         started = time.perf_counter()
         try:
@@ -446,11 +451,7 @@ def create_app(bot: Assistant, settings: Settings) -> FastAPI:
     @app.post("/api/feedback")
     async def post_feedback(request: Request):
         client = request.client.host if request.client else "unknown"
-        wait = votes.acquire(client)
-        if wait:
-            seconds = max(1, math.ceil(wait))
-            raise ApiError(429, messages.UI_RATE_LIMITED.format(seconds=seconds),
-                           {"Retry-After": str(seconds)})
+        throttle(votes, client)
         payload = await read_json(request, body_limit)
         if not isinstance(payload, dict) or not isinstance(payload.get("helpful"), bool):
             raise ApiError(400, 'Send {"helpful": true|false, "route": "answer"}.')

@@ -9,6 +9,7 @@ pick the sentences of an answer without embedding them per question).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -59,8 +60,6 @@ def _unavailable(where: str, exc: Exception) -> IndexUnavailableError:
 def _guarded(method):
     """Chroma's own errors (a damaged file, a stopped server) as IndexUnavailableError, so
     every surface turns them into a clear 503 and the engine can still give urgent care."""
-    import functools
-
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:

@@ -73,6 +73,9 @@ def _source_label(citation: Citation) -> str:
     return section
 
 
+MAX_SOURCES_SHOWN = 3  # links under a cited passage; the rest are counted
+
+
 def _provenance(citation: Citation) -> str:
     """"Reviewed <date> · Sources: <links>" under a cited passage (the document's front matter)."""
     parts = []
@@ -87,8 +90,6 @@ def _provenance(citation: Citation) -> str:
         parts.append(f"{messages.SOURCES_LABEL}: {html.escape(citation.sources[0])}")
     return ("\n\n*" + " · ".join(parts) + "*") if parts else ""
 
-
-MAX_SOURCES_SHOWN = 3
 
 
 def reply_messages(reply: Reply) -> list[dict]:
