@@ -1,4 +1,7 @@
-"""`assistant` command line: ask, ingest, eval, triage, serve, bench, settings.
+"""`assistant` command line: ask, ingest, eval, triage, serve, settings.
+
+The benchmark is not a subcommand: it lives in the source checkout (`python -m bench.run`),
+not in the wheel.
 
 Errors meant for users (AssistantError) print one clean line and exit 2; no tracebacks.
 """
@@ -35,8 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the HTTP API, Gradio chat and widget server")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
-
-    sub.add_parser("bench", help="run the benchmark (`assistant bench --help`)")
+    serve.add_argument("--workers", type=int,
+                       help="processes answering questions (default ASSISTANT_WORKERS: one per core)")
 
     st = sub.add_parser("settings", help="list every setting and its environment variable")
     st.add_argument("--markdown", action="store_true", help="as a Markdown table (for the README)")
@@ -60,18 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     from .errors import AssistantError
 
-    # eval and bench own their options: hand them everything after the command name.
-    if argv and argv[0] in ("eval", "bench", "triage"):
+    # eval and triage own their options: hand them everything after the command name.
+    if argv and argv[0] in ("eval", "triage"):
         try:
             if argv[0] == "triage":
                 return _triage(argv[1:])
-            if argv[0] == "eval":
-                from .evaluation.runner import main as eval_main
+            from .evaluation.runner import main as eval_main
 
-                return eval_main(argv[1:])
-            from bench.run import main as bench_main
-
-            return bench_main(argv[1:])
+            return eval_main(argv[1:])
         except AssistantError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -100,17 +99,18 @@ def _triage(argv: list[str]) -> int:
 
 
 def _run(args) -> int:
+    from .errors import ConfigError
     from .settings import Settings, load_settings
 
     if args.command == "settings":
-        from .settings import PROJECT_ROOT
-
+        # Machine-dependent defaults are named, not printed as this machine's paths.
+        described = {"corpus_dirs": "(shipped guidance)", "data_dir": "(per-user data folder)"}
         for name, field in Settings.model_fields.items():
             env = name.upper() if name in ("chroma_host", "chroma_port") else f"ASSISTANT_{name.upper()}"
             default = field.default_factory() if field.default_factory else field.default
             if isinstance(default, list):
                 default = ",".join(str(v) for v in default)
-            default = str(default).replace(str(PROJECT_ROOT) + "/", "") if default != "" else '""'
+            default = described.get(name) or (str(default) if default != "" else '""')
             if args.markdown:
                 print(f"| `{env}` | `{default}` | {field.description} |")
             else:
@@ -121,6 +121,10 @@ def _run(args) -> int:
         from .server import serve
 
         updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v}
+        if args.workers is not None:
+            if args.workers < 0:
+                raise ConfigError("--workers must be 0 (one per core) or more.")
+            updates["workers"] = args.workers
         serve(settings.model_copy(update=updates))
         return 0
 
@@ -135,7 +139,7 @@ def _run(args) -> int:
 
         summary = ingest(ChunkStore(settings),
                          SentenceTransformerEmbedder(settings.model_name_or_path),
-                         [*settings.corpus_dirs, *map(Path, args.paths)],
+                         [*settings.guidance_paths, *map(Path, args.paths)],
                          model_id=settings.model_id, max_chars=settings.chunk_max_chars,
                          rebuild=args.rebuild)
         print(summary.line())

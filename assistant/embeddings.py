@@ -8,6 +8,7 @@ The `Embedder` protocol is the seam: retrieval, triage and ingest only call `emb
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
@@ -75,18 +76,23 @@ class CachedEmbedder:
         self.name = inner.name
         self.size = size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        # Requests run on many threads: the OrderedDict is only touched under this lock,
+        # the embedding itself (which releases the GIL) runs outside it.
+        self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         # Look up this batch's vectors before inserting new ones: an insert may evict a
         # text the same batch also needs.
-        found = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
+        with self._lock:
+            found = {t: self._cache[t] for t in dict.fromkeys(texts) if t in self._cache}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             found.update(zip(missing, self.inner.embed(missing)))
-        for text in dict.fromkeys(texts):
-            self._cache[text] = found[text]
-            self._cache.move_to_end(text)
-        while len(self._cache) > self.size:
-            self._cache.popitem(last=False)
+        with self._lock:
+            for text in dict.fromkeys(texts):
+                self._cache[text] = found[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
         rows = [found[t] for t in texts]
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import messages
 from .answer import compose, focus
+from .concurrency import ReadWriteLock
 from .conversation import condense_query, validate
 from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from .errors import ConfigError, IndexUnavailableError
@@ -75,6 +76,36 @@ def make_triager(embedder: Embedder | None, settings: Settings | None = None):
     return triager
 
 
+def index_is_missing(settings: Settings, store: ChunkStore | None = None) -> bool:
+    """True when the store holds no index built with the configured model."""
+    store = store or ChunkStore(settings)
+    stored_model = store.model_name() if store.count() else None
+    if stored_model is not None and stored_model != settings.model_id and settings.chroma_host:
+        raise ConfigError(
+            f"The shared index was built with {stored_model!r} but this replica is "
+            f"configured for {settings.model_id!r}. Use the same ASSISTANT_EMBEDDING_MODEL "
+            "everywhere, or re-index once with `assistant ingest --rebuild`.")
+    return stored_model != settings.model_id
+
+
+def build_index_if_missing(settings: Settings, store: ChunkStore | None = None, *,
+                           progress: bool = True) -> Embedder | None:
+    """Index the corpus when no index exists; returns the (torch) embedder it loaded, if any.
+
+    The server runs this in a child process, so that torch never stays loaded in it."""
+    store = store or ChunkStore(settings)
+    if not index_is_missing(settings, store):
+        return None
+    if progress:
+        print("Building the guidance index (first run)...", file=sys.stderr)
+    embedder = SentenceTransformerEmbedder(settings.model_name_or_path)
+    summary = ingest(store, embedder, settings.guidance_paths, model_id=settings.model_id,
+                     max_chars=settings.chunk_max_chars, progress=progress)
+    if progress:
+        print(summary.line(), file=sys.stderr)
+    return embedder
+
+
 @dataclass(frozen=True)
 class _Prepared:
     message: str
@@ -98,7 +129,10 @@ class Assistant:
         self.triager = triager if triager is not None else make_triager(query_embedder, settings)
         self._chunks: dict[str, Chunk] = {}
         self._sentences: dict[str, np.ndarray] = {}
+        self._heading_vectors: dict[str, np.ndarray] = {}
         self.retriever: HybridRetriever | None = None
+        # Questions run concurrently (no global lock); only `refresh` takes the write side.
+        self._swap = ReadWriteLock()
         self.index_error: str | None = None  # set when the index fails while serving
         self.refresh()
 
@@ -108,45 +142,33 @@ class Assistant:
         """Open the index (building it from the corpus if it is missing) and get ready to answer."""
         settings = settings or load_settings()
         store = ChunkStore(settings)
-        ingest_embedder = None
-        stored_model = store.model_name() if store.count() else None
-        if stored_model is not None and stored_model != settings.model_id and settings.chroma_host:
-            raise ConfigError(
-                f"The shared index was built with {stored_model!r} but this replica is "
-                f"configured for {settings.model_id!r}. Use the same ASSISTANT_EMBEDDING_MODEL "
-                "everywhere, or re-index once with `assistant ingest --rebuild`.")
-        if stored_model != settings.model_id:
-            if progress:
-                print("Building the guidance index (first run)...", file=sys.stderr)
-            ingest_embedder = SentenceTransformerEmbedder(settings.model_name_or_path)
-            summary = ingest(store, ingest_embedder, settings.corpus_dirs,
-                             model_id=settings.model_id, max_chars=settings.chunk_max_chars,
-                             progress=progress)
-            if progress:
-                print(summary.line(), file=sys.stderr)
+        ingest_embedder = build_index_if_missing(settings, store, progress=progress)
         bot = cls(settings, store, make_query_embedder(settings), ingest_embedder=ingest_embedder)
         # Load the ONNX session and the triage exemplars now, so the first user doesn't wait.
         bot.triager.triage("how do I warm up?", [])
         return bot
 
     def refresh(self) -> None:
-        """Reload chunks and rebuild BM25 from the store (after an ingest)."""
-        chunks = self.store.all_chunks()
-        self.index_error = None
-        self._chunks = {c.id: c for c in chunks}
-        self._sentences.clear()
+        """Reload chunks and rebuild BM25 from the store (after an ingest).
+
+        Everything is built first and swapped in under the write side of `_swap`, so a
+        question answered on another thread sees the old index or the new one, never a mix."""
         from .chunking import embedding_text
 
+        chunks = self.store.all_chunks()
+        by_id = {c.id: c for c in chunks}
         lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
-        self._idf = lexical.idf
-        self._headings = self._heading_index(chunks)
-        self._heading_rows = ({c.section: i for i, c in enumerate(self._headings[0])}
-                              if self._headings is not None else {})
-        self._heading_vectors: dict[str, np.ndarray] = {}
+        headings = self._heading_index(chunks)
+        heading_rows = ({c.section: i for i, c in enumerate(headings[0])}
+                        if headings is not None else {})
         s = self.settings
-        self.retriever = HybridRetriever(self.store, lexical, self._chunks, top_k=s.top_k,
-                                         candidates=s.candidates, rrf_k=s.rrf_k,
-                                         mode=s.retrieval_mode)
+        retriever = HybridRetriever(self.store, lexical, by_id, top_k=s.top_k,
+                                    candidates=s.candidates, rrf_k=s.rrf_k, mode=s.retrieval_mode)
+        with self._swap.writing():
+            self.index_error = None
+            self._chunks, self._idf, self.retriever = by_id, lexical.idf, retriever
+            self._headings, self._heading_rows = headings, heading_rows
+            self._sentences, self._heading_vectors = {}, {}
 
     def ingest(self, paths: Sequence = (), *, rebuild: bool = False,
                progress: bool = True) -> IngestSummary:
@@ -154,7 +176,7 @@ class Assistant:
         if self.ingest_embedder is None:
             self.ingest_embedder = SentenceTransformerEmbedder(self.settings.model_name_or_path)
         summary = ingest(self.store, self.ingest_embedder,
-                         [*self.settings.corpus_dirs, *paths], model_id=self.settings.model_id,
+                         [*self.settings.guidance_paths, *paths], model_id=self.settings.model_id,
                          max_chars=self.settings.chunk_max_chars, progress=progress,
                          rebuild=rebuild)
         self.refresh()
@@ -188,8 +210,9 @@ class Assistant:
         emergency reply always cites it. (An out-of-scope reply cites nothing; this still
         returns what retrieval found, so retrieval can be judged apart from routing.)
         """
-        prepared = self._prepare(question, history)
-        return self._hits_for(prepared.triage.route, prepared.query, prepared.vector)
+        with self._swap.reading():
+            prepared = self._prepare(question, history)
+            return self._hits_for(prepared.triage.route, prepared.query, prepared.vector)
 
     def as_langchain_retriever(self, k: int | None = None):
         """This assistant's hybrid retrieval as a LangChain retriever."""
@@ -272,13 +295,14 @@ class Assistant:
     def ask(self, message: str, history: Sequence[Mapping[str, str]] | None = None) -> Reply:
         """Answer one message; the route comes from the safety layer, the text from the corpus."""
         t0 = time.perf_counter()
-        p = self._prepare(message, history)
-        t1 = time.perf_counter()
-        try:
-            reply = self._respond(p)
-        except IndexUnavailableError as exc:
-            self.index_error = str(exc)
-            raise
+        with self._swap.reading():
+            p = self._prepare(message, history)
+            t1 = time.perf_counter()
+            try:
+                reply = self._respond(p)
+            except IndexUnavailableError as exc:
+                self.index_error = str(exc)
+                raise
         t2 = time.perf_counter()
         timings = {**p.timings, "answer_ms": (t2 - t1) * 1e3, "total_ms": (t2 - t0) * 1e3}
         log.info("route=%s citations=%d ms=%.1f", reply.route, len(reply.citations),

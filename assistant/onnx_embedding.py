@@ -48,6 +48,24 @@ def read_manifest(export_dir: Path) -> dict:
     return manifest
 
 
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Row indices grouped into batches of similar token counts, shortest first.
+
+    Every row of a batch is padded to its longest, so one long message among short
+    sentences would otherwise multiply the work by its length: a batch is closed when the
+    next row is more than twice as long as its first (and 16 tokens longer)."""
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    batches: list[list[int]] = []
+    for row in order:
+        current = batches[-1] if batches else None
+        if (current is None or len(current) >= batch_size
+                or lengths[row] > max(2 * lengths[current[0]], lengths[current[0]] + 16)):
+            batches.append([row])
+        else:
+            current.append(row)
+    return batches
+
+
 class OnnxEmbedder:
     """ONNX transformer + tokenizer loaded on first use; rows match sentence-transformers'."""
 
@@ -120,11 +138,9 @@ class OnnxEmbedder:
             encodings = [self._tokenizer.encode(texts[0])]
         else:
             encodings = self._tokenizer.encode_batch(texts)
-        # Batches of similar lengths waste little compute on padding.
-        order = np.argsort([len(encoding.ids) for encoding in encodings], kind="stable")
+        lengths = [len(encoding.ids) for encoding in encodings]
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
+        for rows in length_batches(lengths, self.batch_size):
             vectors[rows] = self._run([encodings[row] for row in rows])
         return vectors
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from assistant import Assistant
     from assistant.types import Reply
+    from assistant.workers import AnswerPool
 
 log = logging.getLogger(__name__)
 
@@ -263,18 +264,6 @@ class Feedback:
             return {route: dict(votes) for route, votes in self._counts.items()}
 
 
-def serialised(bot: Assistant) -> Callable[..., Reply]:
-    """`bot.ask` behind a lock: the engine's query cache is not thread-safe, and one
-    question takes milliseconds, so queuing costs little."""
-    lock = threading.Lock()
-
-    def ask(message: str, history: list[dict[str, str]] | None = None) -> Reply:
-        with lock:
-            return bot.ask(message, history=history)
-
-    return ask
-
-
 # --- origins ---------------------------------------------------------------------------
 
 
@@ -392,8 +381,11 @@ def render_widget(settings: Settings) -> bytes:
 # --- app -------------------------------------------------------------------------------
 
 
-def create_app(bot: Assistant, settings: Settings) -> FastAPI:
-    """The FastAPI app: /api/ask, /api/feedback, /healthz, /widget.js and the Gradio chat at /."""
+def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
+    """The FastAPI app: /api/ask, /api/feedback, /healthz, /widget.js and the Gradio chat at /.
+
+    `bot` is an `Assistant` (answers in this process) or an `AnswerPool` (answers in worker
+    processes); only its `ask` and `stats` are used."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
@@ -405,7 +397,7 @@ def create_app(bot: Assistant, settings: Settings) -> FastAPI:
     votes = RateLimiter(settings.rate_limit_per_minute)
     transcripts = Transcripts(settings)
     feedback = Feedback(settings, transcripts)
-    ask_bot = serialised(bot)
+    ask_bot = bot.ask  # thread-safe: requests run side by side on the threadpool
     body_limit = max_body_bytes(settings)
     widget = render_widget(settings)
     widget_etag = '"' + hashlib.sha256(widget).hexdigest()[:20] + '"'
@@ -524,27 +516,64 @@ def create_app(bot: Assistant, settings: Settings) -> FastAPI:
     )
 
 
-def serve(settings: Settings | None = None) -> None:
-    """Load the assistant (building the index first if it is missing) and serve it."""
-    import uvicorn
+def _build_index(settings: Settings) -> None:
+    from assistant.engine import build_index_if_missing
 
-    from assistant import Assistant
+    build_index_if_missing(settings)
+
+
+def build_index_in_child(settings: Settings) -> None:
+    """Build a missing index in a child process: torch (about 0.6 GB) is needed only to
+    embed the corpus and leaves with the child, so the server stays small."""
+    import multiprocessing
+
+    from assistant.engine import index_is_missing
+
+    if not index_is_missing(settings):
+        return
+    child = multiprocessing.get_context("spawn").Process(target=_build_index, args=(settings,))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise AssistantError(f"Building the index failed (exit status {child.exitcode}); see "
+                             "the messages above, then run `assistant ingest` to retry.")
+
+
+def serve(settings: Settings | None = None) -> None:
+    """Build the index if it is missing, start the answer workers and serve."""
+    import uvicorn
 
     settings = settings or load_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     print("Loading the assistant (the first run builds the index)…", flush=True)
-    bot = Assistant.load(settings)
-    app = create_app(bot, settings)
-    stats = bot.stats()
-    base = f"http://{settings.host}:{settings.port}"
-    print(
-        f"Ready: {stats.get('documents')} documents, {stats.get('chunks')} passages.\n"
-        f"  Chat:   {base}/\n  API:    POST {base}/api/ask\n"
-        f"  Widget: <script src=\"{base}/widget.js\" defer></script>",
-        flush=True,
-    )
-    uvicorn.Server(uvicorn_config(app, settings)).run()
+    build_index_in_child(settings)
+    workers = settings.answer_workers
+    if workers > 1:
+        from assistant.workers import AnswerPool
+
+        bot = AnswerPool(settings, workers)
+        bot.warm()
+    else:
+        from assistant import Assistant
+
+        bot = Assistant.load(settings)
+    try:
+        app = create_app(bot, settings)
+        stats = bot.stats()
+        base = f"http://{settings.host}:{settings.port}"
+        print(
+            f"Ready: {stats.get('documents')} documents, {stats.get('chunks')} passages, "
+            f"{workers} answer worker{'s' if workers > 1 else ''}.\n"
+            f"  Chat:   {base}/\n  API:    POST {base}/api/ask\n"
+            f"  Health: {base}/healthz\n"
+            f"  Widget: <script src=\"{base}/widget.js\" defer></script>",
+            flush=True,
+        )
+        uvicorn.Server(uvicorn_config(app, settings)).run()
+    finally:
+        if hasattr(bot, "close"):
+            bot.close()
 
 
 def uvicorn_config(app, settings: Settings) -> uvicorn.Config:

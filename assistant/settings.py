@@ -7,13 +7,36 @@ modules never read the environment themselves.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]  # the source checkout (eval/, bench/)
+APP_NAME = "legpress-assistant"
+
+
+def shipped_corpus_dir() -> Path:
+    """The guidance that ships in the wheel (the checkout's top-level `corpus/`).
+
+    Read through importlib.resources so it is found from any working folder, installed
+    or editable. Wheels install unzipped, so the resource is a real folder."""
+    from importlib.resources import files
+
+    folder = files("assistant.default_corpus")
+    if not isinstance(folder, Path):  # zipimport: not how pip installs wheels
+        raise RuntimeError(f"the shipped corpus is not a folder on disk ({folder})")
+    return folder
+
+
+def default_data_dir() -> Path:
+    """A per-user data folder (e.g. ~/.local/share/legpress-assistant), never inside
+    site-packages or the current folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
 
 
 def _split_list(value):
@@ -27,12 +50,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
 
     corpus_dirs: Annotated[list[Path], NoDecode] = Field(
-        default_factory=lambda: [PROJECT_ROOT / "corpus"],
-        description="Comma-separated folders (or files) of .md/.txt guidance to index.",
+        default_factory=lambda: [shipped_corpus_dir()],
+        description="Comma-separated folders (or files) of .md/.txt guidance to index; "
+        "default = the guidance shipped in the package. Setting it replaces that guidance.",
+    )
+    extra_corpus_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated folders (or files) of your gym's own guidance, indexed "
+        "together with `ASSISTANT_CORPUS_DIRS`.",
     )
     data_dir: Path = Field(
-        default=PROJECT_ROOT / ".assistant",
-        description="Folder for the embedded Chroma store and the exported ONNX model (git-ignored).",
+        default_factory=default_data_dir,
+        description="Folder for the embedded Chroma store, the exported ONNX model and feedback "
+        "counts; default = the per-user data folder (`~/.local/share/legpress-assistant` on Linux).",
     )
     collection: str = Field(default="guidance", description="Chroma collection name.")
     embedding_model: str = Field(
@@ -82,6 +112,11 @@ class Settings(BaseSettings):
         default="your local emergency number",
         description="What emergency replies tell people to call, e.g. `999` or `112`.",
     )
+    workers: int = Field(
+        default=0, ge=0, le=64,
+        description="Processes answering questions for `assistant serve`; 0 = one per CPU core, "
+        "1 = answer inside the web process (the rate limits and the chat stay in one process).",
+    )
     host: str = Field(default="127.0.0.1", description="Server bind address.")
     port: int = Field(default=7860, description="Server port.")
     allowed_origins: Annotated[list[str], NoDecode] = Field(
@@ -110,10 +145,20 @@ class Settings(BaseSettings):
         "Off by default: only counts, routes and timings are kept.",
     )
 
-    @field_validator("corpus_dirs", "allowed_origins", "trusted_proxies", mode="before")
+    @field_validator("corpus_dirs", "extra_corpus_dirs", "allowed_origins", "trusted_proxies",
+                     mode="before")
     @classmethod
     def _lists_from_strings(cls, value):
         return _split_list(value)
+
+    @property
+    def guidance_paths(self) -> list[Path]:
+        """Everything to index: the base corpus, then the gym's own folders."""
+        return [*self.corpus_dirs, *self.extra_corpus_dirs]
+
+    @property
+    def answer_workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
 
     @property
     def model_id(self) -> str:

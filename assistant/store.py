@@ -63,7 +63,17 @@ def _guarded(method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except IndexUnavailableError:
+                raise
+            except Exception:  # noqa: BLE001
+                if not self._collections:
+                    raise
+                # The cached collection handles may be stale (another process rebuilt the
+                # index): reads are safe to try once more with fresh ones.
+                self._collections.clear()
+                return method(self, *args, **kwargs)
         except IndexUnavailableError:
             raise
         except Exception as exc:  # noqa: BLE001 - chromadb raises many unrelated types
@@ -79,6 +89,8 @@ class ChunkStore:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._client = None
+        # Collection handles, opened once: get_or_create per question cost a fifth of `ask`.
+        self._collections: dict[str, Any] = {}
 
     # -- connection ---------------------------------------------------------------
     @property
@@ -114,11 +126,15 @@ class ChunkStore:
         return self._client
 
     def _collection(self, suffix: str = ""):
-        return self.client.get_or_create_collection(
-            name=self.settings.collection + suffix,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+        collection = self._collections.get(suffix)
+        if collection is None:
+            collection = self.client.get_or_create_collection(
+                name=self.settings.collection + suffix,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            self._collections[suffix] = collection
+        return collection
 
     @property
     def chunks_collection(self):
@@ -255,6 +271,7 @@ class ChunkStore:
         target = path.with_name(f"chroma.damaged-{stamp}")
         path.rename(target)
         self._client = None
+        self._collections.clear()
         # chromadb keeps one system per path in the process; the one for this path points
         # at the moved files (or failed to start), so forget it before opening the fresh
         # folder. Other paths' systems are left alone.
@@ -266,6 +283,7 @@ class ChunkStore:
 
     def drop(self) -> None:
         """Delete both collections (a full rebuild)."""
+        self._collections.clear()
         for suffix in ("", "-sentences"):
             try:
                 self.client.delete_collection(self.settings.collection + suffix)

@@ -169,7 +169,7 @@ def build(bot: Assistant, settings: Settings, *, ask: Callable[..., Reply] | Non
           on_reply: Callable[[str, str, Reply], None] | None = None) -> gr.Blocks:
     """The chat page: intro, disclaimer, chat with examples, thumbs up/down.
 
-    `ask` defaults to `bot.ask`; the server passes a serialised one shared with the API.
+    `ask` defaults to `bot.ask` (safe to call from many threads at once).
     """
     chat = make_chat_fn(ask or bot.ask, settings, on_reply)
 

@@ -159,7 +159,7 @@ def measure_ingest(corpus_dirs: Sequence[Path] | None = None) -> IngestResult:
 
     with tempfile.TemporaryDirectory(prefix="ingest-", dir=WORK_DIR) as tmp:
         settings = settings_for(Path(tmp))
-        dirs = list(corpus_dirs or settings.corpus_dirs)
+        dirs = list(corpus_dirs or settings.guidance_paths)
         embedder = SentenceTransformerEmbedder(settings.model_name_or_path)
         model_ms, _ = time_ms(embedder.embed, ["warm up"])  # model load is not ingest
         store = ChunkStore(settings)

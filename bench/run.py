@@ -1,4 +1,4 @@
-"""`assistant bench` / `python -m bench.run`: every section in one run, one table.
+"""`python -m bench.run` (from the repository root): every section in one run, one table.
 
 Sections: floor, naive, ask (warm latency, interleaved pass by pass so that machine noise
 hits all three alike), cold, ingest, load, scale. `--only` picks some, `--quick` shrinks
@@ -476,7 +476,7 @@ class Bench:
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
-        prog="assistant bench",
+        prog="python -m bench.run",
         description="Benchmark `ask` against the naive LangChain pipeline and the hardware "
         "floor, plus cold start, ingest, HTTP load and a 100k-chunk scale run.")
     parser.add_argument("--quick", action="store_true",
@@ -520,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     report = Bench(sections, plan, questions).run()
     print(report.render())
     if args.results:
-        command = "assistant bench " + " ".join(sys.argv[1:] if argv is None else argv)
+        command = "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
         args.results.write_text(render_results(report, command.strip(), machine()) + "\n",
                                 encoding="utf-8")
         log(f"wrote {args.results}")

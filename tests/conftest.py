@@ -7,6 +7,7 @@ downloaded (HF_HUB_OFFLINE=1) and no ASSISTANT_* variable from the shell leaks i
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
@@ -15,6 +16,8 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
+# Anything that falls back to the per-user data folder writes under a temp dir instead.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="assistant-test-data-")
 for _name in list(os.environ):
     if _name.startswith("ASSISTANT_") or (_name in ("CHROMA_HOST", "CHROMA_PORT")
                                           and not os.environ.get("ASSISTANT_TEST_KEEP_CHROMA")):

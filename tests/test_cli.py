@@ -43,7 +43,7 @@ def test_help_is_fast_and_lists_commands():
     out = subprocess.run([sys.executable, "-m", "assistant", "--help"], capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0
-    for command in ("ask", "ingest", "eval", "serve", "bench"):
+    for command in ("ask", "ingest", "eval", "serve", "triage", "settings"):
         assert command in out.stdout
 
 

@@ -74,7 +74,7 @@ def test_a_damaged_local_index_is_set_aside_and_rebuilt(damaged, st_embedder):
     # a fresh process: opening fails with the fix named
     with pytest.raises(IndexUnavailableError, match="ingest --rebuild"):
         ChunkStore(local).count()
-    summary = ingest(ChunkStore(local), st_embedder, local.corpus_dirs, model_id=local.model_id,
+    summary = ingest(ChunkStore(local), st_embedder, local.guidance_paths, model_id=local.model_id,
                      max_chars=local.chunk_max_chars, progress=False, rebuild=True)
     assert summary.line().startswith("Indexed 8 documents")
     # nothing stored is lost: the damaged folder is kept beside the new one

@@ -128,6 +128,7 @@ class RouteModel:
         unit = self.bank.astype(np.float32)
         unit /= np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-9)
         object.__setattr__(self, "_unit_bank", unit)
+        object.__setattr__(self, "_unit_bank_norms", np.linalg.norm(unit, axis=1))
 
     def probabilities_batch(self, features: np.ndarray) -> np.ndarray:
         features = np.asarray(features, dtype=np.float32)
@@ -135,7 +136,8 @@ class RouteModel:
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        votes = neighbour_votes(features[:, :self.bank.shape[1]], self._unit_bank, self.bank_routes)
+        votes = neighbour_votes(features[:, :self.bank.shape[1]], self._unit_bank, self.bank_routes,
+                                bank_norms=self._unit_bank_norms)
         return (p + votes) / 2
 
     def route(self, p: Mapping[str, float]) -> str:
@@ -198,15 +200,18 @@ def quantise(vectors: np.ndarray) -> np.ndarray:
 
 
 def neighbour_votes(vectors: np.ndarray, bank: np.ndarray, bank_routes: np.ndarray,
-                    k: int = NEIGHBOURS, temperature: float = NEIGHBOUR_TEMPERATURE) -> np.ndarray:
+                    k: int = NEIGHBOURS, temperature: float = NEIGHBOUR_TEMPERATURE,
+                    bank_norms: np.ndarray | None = None) -> np.ndarray:
     """(n, 4) route shares among each vector's k nearest labelled messages, cosine-weighted.
 
     `bank`: the labelled messages' vectors (int8 as saved, or float; rows need not be unit).
+    `bank_norms`: their norms, when the caller has them already (once per model, not per
+    question).
     """
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     rows = bank.astype(np.float32, copy=False)
     cos = unit @ rows.T
-    cos /= np.maximum(np.linalg.norm(rows, axis=1), 1e-9)
+    cos /= np.maximum(np.linalg.norm(rows, axis=1) if bank_norms is None else bank_norms, 1e-9)
     k = min(k, cos.shape[1])
     nearest = np.argpartition(-cos, k - 1, axis=1)[:, :k]
     weights = np.exp(np.take_along_axis(cos, nearest, axis=1) / temperature)

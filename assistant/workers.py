@@ -1,0 +1,106 @@
+"""Answering on every core: a pool of worker processes, each holding its own `Assistant`.
+
+The web process keeps everything that must be one per server: the HTTP routes, the Gradio
+chat (its sessions live in one process, so it cannot be split across uvicorn workers),
+the rate limits and the feedback counts. Questions go to the pool, where each worker
+answers with its own index, model and caches, so N workers use N cores and one slow
+request never holds up the others.
+
+`AnswerPool` has the two methods the web code uses on an `Assistant` (`ask`, `stats`),
+so `create_app` takes either.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from .settings import Settings
+from .types import Reply
+
+log = logging.getLogger(__name__)
+
+_bot = None  # this worker process's Assistant
+
+
+def _start_worker(settings: Settings) -> None:
+    global _bot
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from threadpoolctl import threadpool_limits
+
+    from .engine import Assistant
+
+    # One core per worker: BLAS threads would only spin against the other workers.
+    threadpool_limits(1)
+
+    _bot = Assistant.load(settings, progress=False)
+
+
+def _ask(message: str, history: list[dict[str, str]] | None) -> Reply:
+    return _bot.ask(message, history)
+
+
+def _nap(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _stats() -> dict:
+    return {**_bot.stats(), "pid": os.getpid()}
+
+
+class AnswerPool:
+    """`workers` processes answering questions; the index must already be built."""
+
+    def __init__(self, settings: Settings, workers: int):
+        self.settings = settings
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the web process has threads (uvicorn, onnxruntime) by now.
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_start_worker, initargs=(self.settings,))
+
+    def warm(self, timeout: float = 300.0) -> list[int]:
+        """Start every worker and wait until each has loaded its index; their pids.
+
+        Workers start on demand and the first one ready would take every small task, so
+        rounds of short naps go out until each worker has answered one."""
+        deadline = time.monotonic() + timeout
+        pids: set[int] = set()
+        while len(pids) < self.workers and time.monotonic() < deadline:
+            rounds = [self._pool.submit(_nap, 0.2) for _ in range(self.workers)]
+            pids.update(f.result() for f in rounds)
+        return sorted(pids)
+
+    def _call(self, fn, *args):
+        pool = self._pool
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start a fresh pool and try once more,
+            # so urgent-care replies keep coming.
+            log.error("an answer worker died; restarting the pool")
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = self._new_pool()
+            return self._pool.submit(fn, *args).result()
+
+    def ask(self, message: str, history: Sequence[Mapping[str, str]] | None = None) -> Reply:
+        return self._call(_ask, message, None if history is None else [dict(t) for t in history])
+
+    def stats(self) -> dict:
+        stats = dict(self._call(_stats))
+        stats.pop("pid", None)
+        return stats
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)

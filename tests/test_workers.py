@@ -1,0 +1,61 @@
+"""Answer workers: separate processes answer exactly as the in-process Assistant does."""
+
+from __future__ import annotations
+
+import os
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.server import create_app
+from assistant.workers import AnswerPool
+
+QUESTIONS = [
+    "Should I lock my knees at the top of the leg press?",
+    "I get pins and needles in my right foot during leg press, why?",
+    "I can't feel my groin and I've wet myself after leg day",
+    "What is the capital of France?",
+]
+EMERGENCY = QUESTIONS[2]
+
+
+def _essentials(reply):
+    return (reply.route, reply.text, reply.reasons,
+            tuple((c.doc_id, c.section, c.text) for c in reply.citations))
+
+
+@pytest.fixture(scope="module")
+def pool(bot, settings):
+    pool = AnswerPool(settings, workers=2)  # the session index is already built by `bot`
+    yield pool
+    pool.close()
+
+
+def test_workers_answer_like_the_assistant_and_use_separate_processes(pool, bot):
+    pids = pool.warm()
+    assert len(pids) == 2 and os.getpid() not in pids
+    with ThreadPoolExecutor(4) as threads:
+        replies = list(threads.map(pool.ask, QUESTIONS * 3))
+    for question, reply in zip(QUESTIONS * 3, replies):
+        assert _essentials(reply) == _essentials(bot.ask(question)), question
+    assert pool.stats()["ready"] is True
+
+
+def test_a_killed_worker_does_not_stop_urgent_care(pool):
+    for pid in pool.warm():
+        os.kill(pid, signal.SIGKILL)
+    reply = pool.ask(EMERGENCY)  # the pool notices, starts afresh and answers
+    assert reply.route == "emergency"
+    assert pool.ask(QUESTIONS[0]).route == "answer"
+
+
+def test_the_web_app_serves_from_the_pool(pool, settings, tmp_path):
+    app = create_app(pool, settings.model_copy(update={"data_dir": tmp_path}))
+    with TestClient(app) as client:
+        assert client.get("/healthz").json()["ready"] is True
+        got = client.post("/api/ask", json={"message": EMERGENCY})
+        assert got.status_code == 200 and got.json()["route"] == "emergency"
+        bad = client.post("/api/ask", json={"message": "   "})
+        assert bad.status_code == 400 and "empty" in bad.json()["error"]
