@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -134,6 +135,7 @@ class Assistant:
         # Questions run concurrently (no global lock); only `refresh` takes the write side.
         self._swap = ReadWriteLock()
         self.index_error: str | None = None  # set when the index fails while serving
+        self.index_version: str | None = None  # the stored version this index was loaded at
         self.refresh()
 
     # -- construction -------------------------------------------------------------
@@ -155,6 +157,7 @@ class Assistant:
         question answered on another thread sees the old index or the new one, never a mix."""
         from .chunking import embedding_text
 
+        version = self.store.index_version()  # read first: a later ingest shows up next check
         chunks = self.store.all_chunks()
         by_id = {c.id: c for c in chunks}
         lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
@@ -169,6 +172,34 @@ class Assistant:
             self._chunks, self._idf, self.retriever = by_id, lexical.idf, retriever
             self._headings, self._heading_rows = headings, heading_rows
             self._sentences, self._heading_vectors = {}, {}
+            self.index_version = version
+
+    def check_index(self) -> bool:
+        """Refresh if the stored index changed since this one loaded (a re-index by another
+        replica or by `assistant ingest`); True when it did."""
+        if self.store.index_version() == self.index_version:
+            return False
+        log.info("the index changed (%s); reloading it", self.index_version)
+        self.refresh()
+        return True
+
+    def watch_index(self, every_s: float) -> threading.Thread | None:
+        """Check the index every `every_s` seconds on a background thread (0 = never), so
+        replicas pick up a re-index without a restart and questions never wait for it."""
+        if every_s <= 0:
+            return None
+
+        def loop() -> None:
+            while True:
+                time.sleep(every_s)
+                try:
+                    self.check_index()
+                except Exception as exc:  # noqa: BLE001 - keep watching; /healthz reports it
+                    log.warning("index check failed: %s", type(exc).__name__)
+
+        thread = threading.Thread(target=loop, name="index-watch", daemon=True)
+        thread.start()
+        return thread
 
     def ingest(self, paths: Sequence = (), *, rebuild: bool = False,
                progress: bool = True) -> IngestSummary:

@@ -8,6 +8,7 @@ leaves the previous index as it was.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Iterable, Sequence
@@ -104,6 +105,15 @@ def embed_chunks(chunks: Sequence[Chunk], embedder: Embedder, progress: bool,
     return chunk_vectors, sentence_vectors
 
 
+def index_version(chunk_ids: Iterable[str]) -> str:
+    """A fingerprint of the whole index: chunk ids are content hashes, so any change to any
+    passage (or its provenance) changes it."""
+    digest = hashlib.sha256()
+    for chunk_id in sorted(chunk_ids):
+        digest.update(chunk_id.encode("utf-8") + b"\n")
+    return digest.hexdigest()[:16]
+
+
 def ingest(store: ChunkStore, embedder: Embedder, paths: Sequence[Path], *, model_id: str,
            max_chars: int, progress: bool = True, rebuild: bool = False) -> IngestSummary:
     """Bring the store in line with the documents under `paths`."""
@@ -136,8 +146,8 @@ def ingest(store: ChunkStore, embedder: Embedder, paths: Sequence[Path], *, mode
         store.upsert(plan.add, vectors, sentence_vectors)
     if plan.remove:
         store.delete(plan.remove)
-    if full or stored_model != model_id:
-        store.set_model_name(model_id)
+    if full or plan.add or plan.remove or stored_model != model_id:
+        store.set_index_info(model_id, index_version(c.id for c in chunks))
     return IngestSummary(
         documents=len(documents),
         chunks=len(chunks),

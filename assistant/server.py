@@ -15,7 +15,6 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from assistant import messages
 from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
 from assistant.settings import Settings, load_settings
+from assistant.shared_state import ROUTES, Limiter, SharedState
 
 if TYPE_CHECKING:
     import uvicorn
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
-ROUTES = ("answer", "professional", "emergency", "out_of_scope")
 ROLES = ("user", "assistant")
 # Earlier assistant turns are full replies, so they may be longer than a question.
 HISTORY_CHARS_FACTOR = 10
@@ -159,40 +158,6 @@ async def read_json(request: Request, limit: int) -> Any:
 # --- rate limit, feedback --------------------------------------------------------------
 
 
-class RateLimiter:
-    """Token bucket per client: `per_minute` questions in a burst, refilled evenly; 0 = off."""
-
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic,
-                 max_clients: int = 10_000):
-        self.capacity = float(per_minute)
-        self.rate = per_minute / 60.0
-        self.clock = clock
-        self.max_clients = max_clients
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def acquire(self, key: str) -> float:
-        """Take one token; return 0.0 if allowed, else the seconds until the next token."""
-        if self.capacity <= 0:
-            return 0.0
-        now = self.clock()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                self._prune(now)
-                return 0.0
-            self._buckets[key] = (tokens, now)
-            return (1.0 - tokens) / self.rate
-
-    def _prune(self, now: float) -> None:
-        # Full buckets carry no state, so dropping them keeps memory bounded.
-        if len(self._buckets) > self.max_clients:
-            full = now - self.capacity / self.rate
-            self._buckets = {k: v for k, v in self._buckets.items() if v[1] > full}
-
-
 class Transcripts:
     """Opt-in log of what users typed and what they got (`data_dir/transcripts.jsonl`)."""
 
@@ -219,51 +184,6 @@ class Transcripts:
                    answer=reply.text)
 
 
-class Feedback:
-    """Thumbs up/down counts per route, kept in `data_dir/feedback.json`.
-
-    What was asked and answered goes to the transcript only when transcript
-    logging is switched on.
-    """
-
-    def __init__(self, settings: Settings, transcripts: Transcripts | None = None):
-        self.path = Path(settings.data_dir) / "feedback.json"
-        self.transcripts = transcripts
-        self._lock = threading.Lock()
-        self._counts = {route: {"up": 0, "down": 0} for route in ROUTES}
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            for route, votes in stored.items():
-                if route in self._counts:
-                    for vote in ("up", "down"):
-                        self._counts[route][vote] = int(votes.get(vote, 0))
-        except (OSError, ValueError, AttributeError, TypeError):
-            pass
-
-    def record(self, route: str, helpful: bool, message: str | None = None,
-               answer: str | None = None) -> None:
-        if route not in self._counts:
-            route = "answer"
-        vote = "up" if helpful else "down"
-        with self._lock:
-            self._counts[route][vote] += 1
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = self.path.with_suffix(".tmp")
-                tmp.write_text(json.dumps(self._counts), encoding="utf-8")
-                tmp.replace(self.path)
-            except OSError:
-                log.warning("could not save feedback counts to %s", self.path)
-        if self.transcripts is not None and (message or answer):
-            self.transcripts.write("feedback", route=route, helpful=helpful,
-                                   message=message, answer=answer)
-        log.info("feedback route=%s vote=%s", route, vote)
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        with self._lock:
-            return {route: dict(votes) for route, votes in self._counts.items()}
-
-
 # --- origins ---------------------------------------------------------------------------
 
 
@@ -271,13 +191,38 @@ def normalise_origins(origins: list[str]) -> list[str]:
     return [o.strip().rstrip("/").lower() for o in origins if o.strip()]
 
 
-def throttle(limiter: RateLimiter, client: str) -> None:
+def throttle(limiter: Limiter, client: str) -> None:
     """A 429 with Retry-After when `client` has used its budget on this limiter."""
     wait = limiter.acquire(client)
     if wait:
         seconds = max(1, math.ceil(wait))
         raise ApiError(429, messages.UI_RATE_LIMITED.format(seconds=seconds),
                        {"Retry-After": str(seconds)})
+
+
+class GradioThrottle:
+    """The question budget on Gradio's own routes too: a chat message reaches the engine
+    through `/gradio_api/queue/join` (or `/call/`, `/run/`), and those had no limit, so one
+    client could flood the chat queue (issue 12). They share `/api/ask`'s limiter."""
+
+    PREFIXES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/",
+                "/gradio_api/api/")
+
+    def __init__(self, app: ASGIApp, limiter):
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] == "http" and scope.get("method") == "POST"
+                and scope.get("path", "").startswith(self.PREFIXES)):
+            client = (scope.get("client") or ("unknown",))[0]
+            try:
+                await run_in_threadpool(throttle, self.limiter, client)
+            except ApiError as exc:
+                response = error_response(exc.status, exc.message, exc.headers)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -392,11 +337,9 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
     from assistant import ui
 
     app = FastAPI(title=messages.UI_TITLE, docs_url=None, redoc_url=None, openapi_url=None)
-    limiter = RateLimiter(settings.rate_limit_per_minute)
-    # Votes get their own budget of the same size: one per answer is all a member needs.
-    votes = RateLimiter(settings.rate_limit_per_minute)
     transcripts = Transcripts(settings)
-    feedback = Feedback(settings, transcripts)
+    shared = SharedState(settings, transcripts)  # in Redis when ASSISTANT_REDIS_URL is set
+    limiter, votes, feedback = shared.asks, shared.votes, shared.feedback
     ask_bot = bot.ask  # thread-safe: requests run side by side on the threadpool
     body_limit = max_body_bytes(settings)
     widget = render_widget(settings)
@@ -419,7 +362,7 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
     @app.post("/api/ask")
     async def ask(request: Request):
         client = request.client.host if request.client else "unknown"
-        throttle(limiter, client)
+        await run_in_threadpool(throttle, limiter, client)
         payload = await read_json(request, body_limit)
         started = time.perf_counter()
         try:
@@ -443,7 +386,7 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
     @app.post("/api/feedback")
     async def post_feedback(request: Request):
         client = request.client.host if request.client else "unknown"
-        throttle(votes, client)
+        await run_in_threadpool(throttle, votes, client)
         payload = await read_json(request, body_limit)
         if not isinstance(payload, dict) or not isinstance(payload.get("helpful"), bool):
             raise ApiError(400, 'Send {"helpful": true|false, "route": "answer"}.')
@@ -452,12 +395,20 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
             raise ApiError(400, f"Unknown route {route!r}; use one of {', '.join(ROUTES)}.")
         text = {k: payload.get(k) if isinstance(payload.get(k), str) else None
                 for k in ("message", "answer")}
-        feedback.record(route, payload["helpful"], **text)
+        try:
+            await run_in_threadpool(feedback.record, route, payload["helpful"], **text)
+        except Exception as exc:  # noqa: BLE001 - the shared store is down
+            log.error("feedback not saved: %s", type(exc).__name__)
+            raise ApiError(503, "Feedback could not be saved right now; please try later.") from None
         return {"ok": True}
 
     @app.get("/api/feedback")
     async def get_feedback():
-        return feedback.counts()
+        try:
+            return await run_in_threadpool(feedback.counts)
+        except Exception as exc:  # noqa: BLE001
+            log.error("feedback counts unavailable: %s", type(exc).__name__)
+            raise ApiError(503, "Feedback counts are unavailable right now.") from None
 
     @app.get("/healthz")
     async def healthz():
@@ -494,6 +445,7 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         return RedirectResponse("./")
 
     origins = normalise_origins(settings.allowed_origins)
+    app.add_middleware(GradioThrottle, limiter=limiter)
     app.add_middleware(OriginGuard, allowed_origins=origins)
     app.add_middleware(SecurityHeaders)
     # Gradio adds no CORS headers of its own when the parent app has Starlette's
@@ -558,6 +510,7 @@ def serve(settings: Settings | None = None) -> None:
         from assistant import Assistant
 
         bot = Assistant.load(settings)
+        bot.watch_index(settings.index_check_seconds)
     try:
         app = create_app(bot, settings)
         stats = bot.stats()

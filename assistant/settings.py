@@ -117,6 +117,16 @@ class Settings(BaseSettings):
         description="Processes answering questions for `assistant serve`; 0 = one per CPU core, "
         "1 = answer inside the web process (the rate limits and the chat stay in one process).",
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for state every replica shares (rate limits, feedback counts), e.g. "
+        "`redis://127.0.0.1:6379/0`; unset = kept in this process (feedback in `data_dir`).",
+    )
+    index_check_seconds: float = Field(
+        default=10.0, ge=0,
+        description="How often a server checks whether the index was re-indexed elsewhere and "
+        "reloads it (0 = never; restart to pick up a re-index).",
+    )
     host: str = Field(default="127.0.0.1", description="Server bind address.")
     port: int = Field(default=7860, description="Server port.")
     allowed_origins: Annotated[list[str], NoDecode] = Field(

@@ -150,8 +150,21 @@ class ChunkStore:
         meta = self.chunks_collection.metadata or {}
         return meta.get("embedding_model")
 
-    def set_model_name(self, name: str) -> None:
-        self.chunks_collection.modify(metadata={"embedding_model": name})
+    def set_index_info(self, model: str, version: str) -> None:
+        """Record the model and the index version (a fingerprint of every chunk id) that
+        replicas compare to notice a re-index made elsewhere."""
+        self.chunks_collection.modify(metadata={"embedding_model": model, "index_version": version})
+
+    @_guarded
+    def index_version(self) -> str | None:
+        """The stored index version, read afresh (a cached handle's metadata is stale)."""
+        from chromadb.errors import NotFoundError
+
+        try:
+            collection = self.client.get_collection(self.settings.collection)
+        except NotFoundError:
+            return None  # nothing indexed yet
+        return (collection.metadata or {}).get("index_version")
 
     @_guarded
     def count(self) -> int:

@@ -40,6 +40,7 @@ def _start_worker(settings: Settings) -> None:
     threadpool_limits(1)
 
     _bot = Assistant.load(settings, progress=False)
+    _bot.watch_index(settings.index_check_seconds)
 
 
 def _ask(message: str, history: list[dict[str, str]] | None) -> Reply:

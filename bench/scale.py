@@ -110,6 +110,7 @@ class ScaleStore:
 def build(material: Material, data_dir: Path, total: int, model_id: str,
           cheap_sentence_index: bool = True) -> ScaleStore:
     """Store the real chunks plus synthetic ones up to `total` chunks in a new data_dir."""
+    from assistant.ingest import index_version
     from assistant.settings import Settings
     from assistant.store import ChunkStore
 
@@ -131,7 +132,7 @@ def build(material: Material, data_dir: Path, total: int, model_id: str,
         sources.update((c.id, b) for c, b in zip(chunks, bases, strict=True))
         parts.append(vectors)
         sentences += sum(len(s) for s in sentence_vectors)
-    store.set_model_name(model_id)
+    store.set_index_info(model_id, index_version(ids))
     return ScaleStore(store, settings, np.concatenate(parts), ids, sources, sentences,
                       time.perf_counter() - t0)
 

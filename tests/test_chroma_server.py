@@ -7,62 +7,15 @@ fixture starts one itself and stops it afterwards.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 from assistant.engine import Assistant
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, timeout: float = 60.0) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"chroma server on port {port} did not start")
-
-
-@pytest.fixture(scope="module")
-def chroma_port(tmp_path_factory):
-    given = os.environ.get("ASSISTANT_TEST_CHROMA_PORT")
-    if given:
-        yield int(given)
-        return
-    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([chroma, "run", "--host", "127.0.0.1", "--port", str(port),
-                             "--path", str(path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for(port)
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _replica_settings(port: int, tmp: Path, name: str) -> Settings:
@@ -90,6 +43,6 @@ def test_two_replicas_share_one_server_index(chroma_port, tmp_path):
 def test_unreachable_server_is_a_clear_error(tmp_path):
     from assistant.errors import IndexUnavailableError
 
-    settings = Settings(chroma_host="127.0.0.1", chroma_port=_free_port(), data_dir=tmp_path)
+    settings = Settings(chroma_host="127.0.0.1", chroma_port=free_port(), data_dir=tmp_path)
     with pytest.raises(IndexUnavailableError, match="chroma run"):
         Assistant.load(settings, progress=False)

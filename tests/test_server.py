@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant import messages
-from assistant.server import SERVER_ERROR, RateLimiter, create_app, max_body_bytes
+from assistant.server import SERVER_ERROR, create_app, max_body_bytes
+from assistant.shared_state import RateLimiter
 from assistant.types import Citation, Reply
 from assistant.ui import engine_history, make_chat_fn, reply_messages, route_of
 
