@@ -26,6 +26,7 @@ from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from .errors import ConfigError, IndexUnavailableError
 from .ingest import IngestSummary, ingest
 from .lexical import LexicalIndex
+from .observability import NOT_COVERED_REASON
 from .retrieval import HybridRetriever
 from .safety.model import views
 from .settings import Settings, load_settings
@@ -232,6 +233,7 @@ class Assistant:
             "documents": len({c.doc_id for c in self._chunks.values()}),
             "chunks": len(self._chunks),
             "model": self.settings.model_id,
+            "index_version": self.index_version,
         }
 
     def retrieve(self, question: str, history: Sequence[Mapping[str, str]] = ()) -> list[Hit]:
@@ -429,8 +431,7 @@ class Assistant:
                                             if p.asked_vector is not None else vector, hits,
                                             self.settings.max_answer_sentences)
         if not body:
-            return Reply("out_of_scope", messages.NOT_COVERED, (),
-                         reasons + ("not covered by the guidance",))
+            return Reply("out_of_scope", messages.NOT_COVERED, (), reasons + (NOT_COVERED_REASON,))
         return Reply("answer", body, citations, reasons)
 
     def _urgent_guidance(self, query: str, vector: np.ndarray) -> tuple[str, tuple]:

@@ -8,6 +8,7 @@ Nothing a user types is logged or stored unless `settings.log_transcripts` is on
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import math
@@ -31,13 +32,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from assistant import messages
 from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
 from assistant.settings import Settings, load_settings
+from assistant.observability import ServiceMetrics
 from assistant.shared_state import ROUTES, Limiter, SharedState
+
+from assistant.types import Reply
 
 if TYPE_CHECKING:
     import uvicorn
 
     from assistant import Assistant
-    from assistant.types import Reply
     from assistant.workers import AnswerPool
 
 log = logging.getLogger(__name__)
@@ -340,7 +343,24 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
     transcripts = Transcripts(settings)
     shared = SharedState(settings, transcripts)  # in Redis when ASSISTANT_REDIS_URL is set
     limiter, votes, feedback = shared.asks, shared.votes, shared.feedback
-    ask_bot = bot.ask  # thread-safe: requests run side by side on the threadpool
+    metrics = ServiceMetrics()
+
+    def ask_bot(message, history=None, surface: str = "gradio") -> Reply:
+        """`bot.ask` (thread-safe: requests run side by side), counted for /metrics."""
+        started = time.perf_counter()
+        try:
+            reply = bot.ask(message, history=history)
+        except InvalidQuestionError:
+            metrics.failed(surface, "invalid")
+            raise
+        except IndexUnavailableError:
+            metrics.failed(surface, "index_unavailable")
+            raise
+        except Exception:
+            metrics.failed(surface, "error")
+            raise
+        metrics.observe(surface, reply.route, reply.reasons, time.perf_counter() - started)
+        return reply
     body_limit = max_body_bytes(settings)
     widget = render_widget(settings)
     widget_etag = '"' + hashlib.sha256(widget).hexdigest()[:20] + '"'
@@ -366,8 +386,12 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         payload = await read_json(request, body_limit)
         started = time.perf_counter()
         try:
-            message, history = parse_question(payload, settings)
-            reply = await run_in_threadpool(ask_bot, message, history=history)
+            try:
+                message, history = parse_question(payload, settings)
+            except InvalidQuestionError:
+                metrics.failed("api", "invalid")  # ask_bot counts the failures past this point
+                raise
+            reply = await run_in_threadpool(ask_bot, message, history=history, surface="api")
         except InvalidQuestionError as exc:
             raise ApiError(400, str(exc)) from None
         except IndexUnavailableError as exc:
@@ -417,7 +441,26 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         except Exception as exc:
             log.error("health check failed: %s", describe_failure(exc))
             return JSONResponse({"ready": False, "error": SERVER_ERROR}, status_code=503)
+        stats = {k: v for k, v in stats.items() if k != "index_version"}  # shape unchanged
         return JSONResponse(stats, status_code=200 if stats.get("ready") else 503)
+
+    @app.get("/metrics")
+    async def prometheus_metrics(request: Request):
+        """Prometheus text format; counts and timings only, never what anyone typed."""
+        if settings.metrics_token and not hmac.compare_digest(
+                request.headers.get("authorization", ""), f"Bearer {settings.metrics_token}"):
+            raise ApiError(401, "Send Authorization: Bearer <ASSISTANT_METRICS_TOKEN>.",
+                           {"WWW-Authenticate": "Bearer"})
+        try:
+            index = await run_in_threadpool(bot.stats)
+        except Exception:  # noqa: BLE001 - still report the counts
+            index = {"ready": False}
+        try:
+            votes = await run_in_threadpool(feedback.counts)
+        except Exception:  # noqa: BLE001 - the shared store is down
+            votes = None
+        return Response(metrics.render(votes, index),
+                        media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @app.api_route("/widget.js", methods=["GET", "HEAD"])
     async def widget_js(request: Request):

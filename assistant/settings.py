@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     workers: int = Field(
         default=0, ge=0, le=64,
         description="Processes answering questions for `assistant serve`; 0 = one per CPU core, "
-        "1 = answer inside the web process (the rate limits and the chat stay in one process).",
+        "1 = answer inside the web process.",
     )
     redis_url: str | None = Field(
         default=None,
@@ -126,6 +126,11 @@ class Settings(BaseSettings):
         default=10.0, ge=0,
         description="How often a server checks whether the index was re-indexed elsewhere and "
         "reloads it (0 = never; restart to pick up a re-index).",
+    )
+    metrics_token: str | None = Field(
+        default=None,
+        description="If set, `/metrics` answers only requests with `Authorization: Bearer "
+        "<token>`; unset = open (keep it off the public internet at your proxy).",
     )
     host: str = Field(default="127.0.0.1", description="Server bind address.")
     port: int = Field(default=7860, description="Server port.")
