@@ -31,10 +31,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant import messages
 from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
-from assistant.settings import Settings, load_settings
 from assistant.observability import ServiceMetrics
+from assistant.settings import Settings, load_settings
 from assistant.shared_state import ROUTES, Limiter, SharedState
-
 from assistant.types import Reply
 
 if TYPE_CHECKING:
