@@ -156,13 +156,9 @@ class Assistant:
 
         Everything is built first and swapped in under the write side of `_swap`, so a
         question answered on another thread sees the old index or the new one, never a mix."""
-        from .chunking import embedding_text
-
         version = self.store.index_version()  # read first: a later ingest shows up next check
-        chunks = self.store.all_chunks()
+        chunks, lexical, headings = self._open_index(version)
         by_id = {c.id: c for c in chunks}
-        lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
-        headings = self._heading_index(chunks)
         heading_rows = ({c.section: i for i, c in enumerate(headings[0])}
                         if headings is not None else {})
         s = self.settings
@@ -174,6 +170,29 @@ class Assistant:
             self._headings, self._heading_rows = headings, heading_rows
             self._sentences, self._heading_vectors = {}, {}
             self.index_version = version
+
+    def _open_index(self, version: str | None):
+        """(chunks, BM25, heading index) for the stored index: from the on-disk snapshot for
+        this version when there is one, else built from the store and saved for next time."""
+        from . import snapshot
+        from .chunking import embedding_text
+
+        folder = None
+        if version is not None:
+            folder = snapshot.folder_for(self.settings.data_dir, self.settings.collection,
+                                         version, self.settings.model_id)
+            cached = snapshot.load(folder, expected_chunks=self.store.count())
+            if cached is not None:
+                headings = cached.headings
+                if headings is None and self.query_embedder is not None:
+                    headings = self._heading_index(cached.chunks)
+                return cached.chunks, cached.lexical, headings
+        chunks = self.store.all_chunks()
+        lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
+        headings = self._heading_index(chunks)
+        if folder is not None:
+            snapshot.save(folder, snapshot.Snapshot(chunks, lexical, headings))
+        return chunks, lexical, headings
 
     def check_index(self) -> bool:
         """Refresh if the stored index changed since this one loaded (a re-index by another

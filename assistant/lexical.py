@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -47,6 +49,25 @@ class LexicalIndex:
         # BM25's idf: rare terms ("hamstring") weigh more than common ones ("leg", "press").
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.default_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def save(self, folder: Path) -> None:
+        """Write the index (bm25s arrays + our ids and idf) into an existing folder."""
+        if self.ids:
+            self._bm25.save(str(folder / "bm25"), show_progress=False)
+        (folder / "lexical.json").write_text(json.dumps(
+            {"ids": self.ids, "idf": self.idf, "default_idf": self.default_idf}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """The index `save` wrote, without tokenizing a single chunk again."""
+        import bm25s
+
+        meta = json.loads((folder / "lexical.json").read_text(encoding="utf-8"))
+        self = cls.__new__(cls)
+        self.ids, self.idf, self.default_idf = meta["ids"], meta["idf"], meta["default_idf"]
+        self._bm25 = (bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+                      if self.ids else bm25s.BM25())
+        return self
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score."""

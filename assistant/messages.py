@@ -137,5 +137,9 @@ UI_NOT_HELPFUL = "Not helpful"
 UI_FEEDBACK_THANKS = "Thanks for the feedback."
 UI_ERROR = "Sorry, something went wrong on our side. Please try again in a moment."
 UI_UNREACHABLE = "Sorry, I couldn't reach the assistant. Check your connection and try again."
+# The server answered, but not to this website (its origin is not allowed).
+UI_REFUSED_ORIGIN = ("Sorry, the assistant isn't available on this website yet. Please tell "
+                     "the gym's staff.")
+UI_TRAINER_LOGIN = "Trainer login for the leg-press assistant chat."
 # {seconds}: how long until the client may ask again.
 UI_RATE_LIMITED = "You're asking quickly. Please wait {seconds} seconds and try again."

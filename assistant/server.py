@@ -202,6 +202,47 @@ def throttle(limiter: Limiter, client: str) -> None:
                        {"Retry-After": str(seconds)})
 
 
+class HostGuard:
+    """Answer only to the configured Host names: a page on another site that rebinds its
+    DNS name to this server (DNS rebinding) sends its own name, and is refused."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str]):
+        self.app = app
+        self.hosts = set(hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and "*" not in self.hosts:
+            host = Headers(scope=scope).get("host", "").lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name not in self.hosts:
+                response = error_response(400, "Unknown host; add it to ASSISTANT_ALLOWED_HOSTS.")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class GradioExposure:
+    """Gradio routes this product does not use, closed: file uploads (nothing here takes a
+    file, and each one landed in the temp dir), deep links (they wrote a session's chat,
+    health text, to disk for anyone with the link), and the API description and
+    monitoring pages (they listed every endpoint to anyone)."""
+
+    CLOSED = ("/gradio_api/upload", "/gradio_api/deep_link", "/gradio_api/info",
+              "/gradio_api/openapi.json", "/monitoring", "/gradio_api/monitoring",
+              "/gradio_api/mcp", "/openapi.json", "/docs", "/redoc")
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path.startswith(self.CLOSED) or "deep_link" in (scope.get("query_string") or b"").decode(
+                "latin-1"):
+            await error_response(404, "Not found.")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 class GradioThrottle:
     """The question budget on Gradio's own routes too: a chat message reaches the engine
     through `/gradio_api/queue/join` (or `/call/`, `/run/`), and those had no limit, so one
@@ -316,6 +357,7 @@ def render_widget(settings: Settings) -> bytes:
         "thanks": messages.UI_FEEDBACK_THANKS,
         "error": messages.UI_ERROR,
         "unreachable": messages.UI_UNREACHABLE,
+        "refused": messages.UI_REFUSED_ORIGIN,
         "maxChars": settings.max_message_chars,
         "maxTurns": settings.max_history_turns,
     }
@@ -488,6 +530,7 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
 
     origins = normalise_origins(settings.allowed_origins)
     app.add_middleware(GradioThrottle, limiter=limiter)
+    app.add_middleware(GradioExposure)
     app.add_middleware(OriginGuard, allowed_origins=origins)
     app.add_middleware(SecurityHeaders)
     # Gradio adds no CORS headers of its own when the parent app has Starlette's
@@ -503,11 +546,19 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
 
     blocks = ui.build(bot, settings, ask=ask_bot, on_feedback=feedback.record,
                       on_reply=transcripts.reply if transcripts.enabled else None)
-    return gr.mount_gradio_app(
+    # A bounded queue: past it Gradio tells the member the chat is busy.
+    blocks.queue(max_size=settings.chat_queue_size, api_open=False)
+    app = gr.mount_gradio_app(
         app, blocks, path="/",
         ssr_mode=False, mcp_server=False, run_history=False, show_error=False,
-        footer_links=["api", "settings"], theme=ui.theme(), css=ui.CSS,
+        footer_links=["settings"], theme=ui.theme(), css=ui.CSS, js=ui.SCROLL_JS,
+        max_file_size=1, enable_monitoring=False,
+        auth=settings.trainer_logins or None,
+        auth_message=messages.UI_TRAINER_LOGIN if settings.trainer_logins else None,
     )
+    # Outermost: an unknown Host is refused before anything else runs.
+    app.add_middleware(HostGuard, hosts=settings.host_names)
+    return app
 
 
 def _build_index(settings: Settings) -> None:

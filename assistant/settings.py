@@ -139,6 +139,22 @@ class Settings(BaseSettings):
         description="Comma-separated origins allowed to call the API / embed the widget "
         "(e.g. `https://www.mygym.com`). Empty = same origin only.",
     )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated host names this server answers to (the Host header, e.g. "
+        "`assistant.mygym.com,localhost`), against DNS rebinding; other hosts get a 400. "
+        "Empty = any host (set it in production).",
+    )
+    trainer_auth: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated `user:password` pairs that may open the trainer chat (the "
+        "Gradio page at /); empty = no login. The widget's /api/ask is not affected.",
+    )
+    chat_queue_size: int = Field(
+        default=64, ge=1,
+        description="Most chat messages waiting in the Gradio queue; past it the chat says it is "
+        "busy instead of queuing without end.",
+    )
     rate_limit_per_minute: int = Field(
         default=30, ge=0, description="Questions per client per minute on /api/ask (0 = off)."
     )
@@ -161,7 +177,7 @@ class Settings(BaseSettings):
     )
 
     @field_validator("corpus_dirs", "extra_corpus_dirs", "allowed_origins", "trusted_proxies",
-                     mode="before")
+                     "allowed_hosts", "trainer_auth", mode="before")
     @classmethod
     def _lists_from_strings(cls, value):
         return _split_list(value)
@@ -170,6 +186,24 @@ class Settings(BaseSettings):
     def guidance_paths(self) -> list[Path]:
         """Everything to index: the base corpus, then the gym's own folders."""
         return [*self.corpus_dirs, *self.extra_corpus_dirs]
+
+    @field_validator("trainer_auth")
+    @classmethod
+    def _user_password_pairs(cls, value: list[str]) -> list[str]:
+        for pair in value:
+            user, sep, password = pair.partition(":")
+            if not (sep and user and password):
+                raise ValueError("each entry must be user:password")
+        return value
+
+    @property
+    def trainer_logins(self) -> list[tuple[str, str]]:
+        return [tuple(pair.split(":", 1)) for pair in self.trainer_auth]  # type: ignore[misc]
+
+    @property
+    def host_names(self) -> list[str]:
+        """The Host names to accept; ["*"] = any."""
+        return [h.lower() for h in self.allowed_hosts] or ["*"]
 
     @property
     def answer_workers(self) -> int:

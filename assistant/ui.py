@@ -92,6 +92,35 @@ def _provenance(citation: Citation) -> str:
 
 
 
+# After a referral, show its banner and first line, not the end of a long reply: Gradio
+# scrolls the chat to the bottom on every update, so once a new banner appears (the count
+# grows; re-renders keep it), bring it back to the top of the view.
+SCROLL_JS = """
+() => {
+  let banners = 0, target = null, timer = 0;
+  const show = () => {
+    if (target && !target.isConnected) {  // re-rendered: the same banner, a new element
+      const all = document.querySelectorAll(".route-banner");
+      target = all[all.length - 1] || null;
+    }
+    if (!target) return;
+    const top = target.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.6) target.scrollIntoView({ block: "start" });
+  };
+  new MutationObserver(() => {
+    const all = document.querySelectorAll(".route-banner");
+    if (all.length > banners) target = all[all.length - 1];
+    banners = all.length;
+    if (!target) return;
+    // Wait until the chat has settled (and scrolled itself to the bottom), then show the
+    // banner; once more a little later in case a smooth scroll was still running.
+    clearTimeout(timer);
+    timer = setTimeout(() => { show(); setTimeout(() => { show(); target = null; }, 700); }, 300);
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
+}
+"""
+
+
 def reply_messages(reply: Reply) -> list[dict]:
     """Chat messages for one reply: the answer (with a route banner first) and its sources."""
     text = reply.text

@@ -80,6 +80,7 @@ class Bench:
         nan = float("nan")
         self.cold_naive_s = self.cold_project_s = nan
         self.cold_naive_rss = self.cold_project_rss = self.server_rss = nan
+        self.scale_reopen_s = nan
         self.naive_chunks = 0
         self.load_rps: dict[int, float] = {}
 
@@ -349,7 +350,11 @@ class Bench:
             log(f"scale: storing {n} chunks through ChunkStore into {tmp}")
             built = scale.build(material, Path(tmp), n, bot.settings.model_id)
             log(f"scale: stored in {built.build_s:.0f} s; opening an Assistant over it")
-            open_ms, big = time_ms(Assistant, built.settings, built.store, embedder)
+            open_ms, first = time_ms(Assistant, built.settings, built.store, embedder)
+            del first
+            # A restart or a new answer worker opens from the snapshot the first one saved.
+            reopen_ms, big = time_ms(Assistant, built.settings, built.store, embedder)
+            self.scale_reopen_s = reopen_ms / 1e3
             k = big.settings.candidates
             vectors = embedder.embed(texts)
             first_ms, _ = time_ms(built.store.query, vectors[0], k)
@@ -406,8 +411,10 @@ class Bench:
                            "via ChunkStore.upsert",
                            f"{built.build_s:.0f} s ({stored / built.build_s:.0f} chunks/s)",
                            f"real vectors + noise σ={scale.NOISE_SIGMA}, re-normalised"))
-        f.append(FigureRow(f"open an Assistant over {label} (all_chunks + BM25 index)",
-                           f"{open_ms / 1e3:.1f} s", ""))
+        f.append(FigureRow(f"open an Assistant over {label}, first time (all_chunks + BM25 "
+                           "index + heading vectors, snapshot saved)", f"{open_ms / 1e3:.1f} s", ""))
+        f.append(FigureRow("open it again (restart, another worker: from the snapshot)",
+                           f"{reopen_ms / 1e3:.1f} s", "target ≤ 5 s"))
         f.append(FigureRow(f"{label}: Chroma HNSW against exact search",
                            f"recall@{k} {agree.recall:.2f}; source recall@4 "
                            f"{agree.source_recall:.2f}; top-4 cosine {agree.similarity_ratio:.3f}"
@@ -436,6 +443,7 @@ class Bench:
         if scale_ask and self.plan.scale_chunks >= 100_000:
             t.append(Target("100k chunks: warm ask p95 < 100 ms", scale_ask.p95, 100.0, "ms",
                             strict=True))
+            t.append(Target("100k chunks: reopen an Assistant ≤ 5 s", self.scale_reopen_s, 5.0, "s"))
         elif scale_ask:
             r.notes.append(f"The 100k target needs a full run; this one stored "
                            f"{self.plan.scale_chunks} chunks.")

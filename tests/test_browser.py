@@ -242,7 +242,10 @@ def test_html_in_a_question_is_shown_as_text_and_runs_nothing(page, servers):
 def test_a_disallowed_origin_is_refused(page, servers):
     open_widget(page, servers.stranger)
     reply = ask_widget(page, QUESTION)
-    expect(reply).to_have_text(messages.UI_UNREACHABLE)
+    # Not "check your connection": the member is told the site is not set up, and the
+    # console tells the gym's admin which setting to change.
+    expect(reply).to_have_text(messages.UI_REFUSED_ORIGIN)
+    assert any("ASSISTANT_ALLOWED_ORIGINS" in e and servers.stranger in e for e in page.errors)
     # A direct call from this origin fails too: no CORS grant, and the POST itself is refused.
     outcome = page.evaluate("""url => fetch(url, {method: 'POST',
         headers: {'Content-Type': 'application/json'}, body: '{"message": "hi"}'})
@@ -279,5 +282,55 @@ def test_widget_is_full_screen_on_a_phone(browser, servers):
         expect(pg.locator(f"{W} .l")).to_be_hidden()
         pg.get_by_role("button", name=messages.UI_CLOSE).click()
         expect(pg.locator(f"{W} .l")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_a_network_failure_is_told_apart_from_a_refused_origin(page, servers):
+    open_widget(page, servers.site)
+    page.route("**/api/ask", lambda route: route.abort())
+    page.route("**/healthz", lambda route: route.abort())
+    expect(ask_widget(page, QUESTION)).to_have_text(messages.UI_UNREACHABLE)
+
+
+def _phone(browser):
+    return browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                               has_touch=True)
+
+
+def test_widget_keeps_the_urgent_banner_in_view_on_a_phone(browser, servers):
+    context = _phone(browser)
+    pg = context.new_page()
+    try:
+        open_widget(pg, servers.site)
+        ask_widget(pg, QUESTION)  # some history above, as in a real chat
+        ask_widget(pg, BLADDER)
+        banner = pg.locator(f"{W} .bn.em").last
+        expect(banner).to_be_visible()
+        box, log = banner.bounding_box(), pg.locator(f"{W} .m").bounding_box()
+        assert log["y"] <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"], (
+            box, log)
+    finally:
+        context.close()
+
+
+def test_gradio_keeps_the_urgent_banner_in_view_on_a_phone(browser, servers):
+    context = _phone(browser)
+    pg = context.new_page()
+    try:
+        pg.goto(servers.api + "/")
+        box = pg.get_by_placeholder(messages.UI_INPUT_PLACEHOLDER)
+        box.fill(QUESTION)  # some history above, as in a real chat
+        box.press("Enter")
+        sources = pg.get_by_text(re.compile(rf"^{messages.SOURCES_LABEL} \(\d+\)$"))
+        expect(sources.first).to_be_visible(timeout=20_000)
+        box = pg.locator("textarea").first  # the placeholder goes once the chat has begun
+        box.fill(BLADDER)
+        box.press("Enter")
+        banner = pg.locator(".route-banner.route-emergency").last
+        expect(banner).to_be_visible(timeout=30_000)
+        pg.wait_for_timeout(1500)  # Gradio's own scroll, then ours
+        top = banner.evaluate("e => e.getBoundingClientRect().top")
+        assert 0 <= top < 844 - 40, f"the banner is out of view (top {top})"
     finally:
         context.close()

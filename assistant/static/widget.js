@@ -263,10 +263,27 @@ textarea{flex:1;resize:none;border:1px solid #9ca3af;border-radius:8px;padding:9
     return bar;
   }
 
+  // A member's own message: scroll to the end. A reply: show its start (the referral
+  // banner and the first line), not its end, when it is taller than the view.
   function add(m) {
     if (!m.err) { state.msgs.push(m); save(); }
-    log.append(bubble(m));
-    log.scrollTop = log.scrollHeight;
+    const el = bubble(m);
+    log.append(el);
+    if (m.role === "user") log.scrollTop = log.scrollHeight;
+    else log.scrollTop += el.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+  }
+
+  // fetch() fails the same way for a network failure and for a CORS refusal; a no-cors
+  // request still reaches a running server, which tells the two apart.
+  async function failure() {
+    try {
+      await fetch(API + "/healthz", { mode: "no-cors", cache: "no-store" });
+    } catch (_) {
+      return T.unreachable;
+    }
+    console.error(`legpress-assistant: ${API} refused this page's origin (${location.origin}). ` +
+      "Add it to ASSISTANT_ALLOWED_ORIGINS on the assistant server.");
+    return T.refused;
   }
 
   async function submit() {
@@ -297,7 +314,7 @@ textarea{flex:1;resize:none;border:1px solid #9ca3af;border-radius:8px;padding:9
         reply = { role: "assistant", text: msg, err: true };
       }
     } catch (e) {
-      reply = { role: "assistant", text: T.unreachable, err: true };
+      reply = { role: "assistant", text: await failure(), err: true };
     }
     wait.remove();
     add(reply);

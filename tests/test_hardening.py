@@ -1,0 +1,73 @@
+"""Issue 12: the Gradio routes this product does not use are closed, the question budget
+covers Gradio's own routes, the Host is checked, and the trainer page can require a login."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.errors import ConfigError
+from assistant.server import create_app
+from assistant.settings import load_settings
+
+
+@pytest.fixture
+def app_for(bot, settings, tmp_path):
+    def make(**update):
+        return TestClient(create_app(bot, settings.model_copy(
+            update={"data_dir": tmp_path, **update})))
+    return make
+
+
+@pytest.mark.parametrize("method, path", [
+    ("POST", "/gradio_api/upload"),
+    ("GET", "/gradio_api/deep_link?session_hash=abc"),
+    ("GET", "/?deep_link=abc"),
+    ("GET", "/gradio_api/info"),
+    ("GET", "/gradio_api/openapi.json"),
+    ("GET", "/monitoring"),
+    ("GET", "/monitoring/summary"),
+])
+def test_unused_gradio_routes_are_closed_with_our_error_shape(app_for, method, path):
+    with app_for() as client:
+        response = client.request(method, path, files={"files": ("x.txt", b"canary")}
+                                  if method == "POST" else None)
+    assert response.status_code == 404
+    assert response.json() == {"error": "Not found."}
+
+
+def test_the_chat_page_still_loads(app_for):
+    with app_for() as client:
+        assert client.get("/").status_code == 200
+        assert client.get("/config").status_code == 200
+
+
+def test_gradio_event_routes_spend_the_question_budget(app_for):
+    with app_for(rate_limit_per_minute=2) as client:
+        statuses = [client.post("/gradio_api/queue/join", json={}).status_code for _ in range(3)]
+        limited = client.post("/api/ask", json={"message": "How deep should I go?"})
+    assert statuses[:2] != [429, 429] and statuses[2] == 429
+    assert limited.status_code == 429 and "Retry-After" in limited.headers  # one shared budget
+
+
+def test_an_unknown_host_is_refused(app_for):
+    with app_for(allowed_hosts=["assistant.mygym.com"]) as client:
+        refused = client.get("/healthz", headers={"Host": "evil.example"})
+        assert refused.status_code == 400 and "ASSISTANT_ALLOWED_HOSTS" in refused.json()["error"]
+        assert client.get("/healthz", headers={"Host": "assistant.mygym.com:443"}).status_code == 200
+
+
+def test_the_trainer_page_can_require_a_login_while_the_widget_api_stays_open(app_for):
+    with app_for(trainer_auth=["coach:s3cret"]) as client:
+        assert client.get("/config").status_code in (401, 403)
+        assert client.post("/api/ask", json={"message": "How deep should I go?"}).status_code == 200
+        wrong = client.post("/login", data={"username": "coach", "password": "nope"})
+        assert wrong.status_code >= 400
+        client.post("/login", data={"username": "coach", "password": "s3cret"})
+        assert client.get("/config").status_code == 200
+
+
+def test_a_malformed_trainer_login_setting_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("ASSISTANT_TRAINER_AUTH", "coach-without-password")
+    with pytest.raises(ConfigError, match="ASSISTANT_TRAINER_AUTH"):
+        load_settings()
