@@ -544,6 +544,7 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         max_age=600,
     )
 
+    ui.quiet_gradio_tracebacks()
     blocks = ui.build(bot, settings, ask=ask_bot, on_feedback=feedback.record,
                       on_reply=transcripts.reply if transcripts.enabled else None)
     # A bounded queue: past it Gradio tells the member the chat is busy.

@@ -11,7 +11,10 @@ import html
 import logging
 import os
 import re
+import sys
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -119,6 +122,34 @@ SCROLL_JS = """
   }).observe(document.body, { childList: true, subtree: true, characterData: true });
 }
 """
+
+
+class _RedactedTracebacks:
+    """Stands in for the `traceback` module inside Gradio's event code: Gradio prints the
+    full traceback of a failed event to stderr, and for a malformed payload its message
+    quotes the value the member sent (issue 12). We log the error's type and where it
+    happened instead; everything else is the real module."""
+
+    def __getattr__(self, name: str):
+        return getattr(traceback, name)
+
+    @staticmethod
+    def print_exc(*args, **kwargs) -> None:
+        kind, _, tb = sys.exc_info()
+        where = traceback.extract_tb(tb)[-1] if tb is not None else None
+        place = f" in {Path(where.filename).name}:{where.lineno}" if where else ""
+        log.error("chat event failed: %s%s (details withheld: they may quote user text)",
+                  kind.__name__ if kind else "error", place)
+
+
+def quiet_gradio_tracebacks() -> None:
+    """Install `_RedactedTracebacks` in the Gradio modules that print event tracebacks."""
+    import importlib
+
+    for name in ("gradio.queueing", "gradio.route_utils", "gradio.routes", "gradio.utils"):
+        module = importlib.import_module(name)
+        if getattr(module, "traceback", None) is traceback:
+            module.traceback = _RedactedTracebacks()
 
 
 def reply_messages(reply: Reply) -> list[dict]:

@@ -92,6 +92,21 @@ class Server:
     def rss_mb(self) -> tuple[float, float]:
         return rss_mb(self.proc.pid)
 
+    def worker_rss_mb(self) -> list[float]:
+        """Current RSS of each answer worker (the server's child processes), in MB."""
+        pid = self.proc.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return []
+        out = []
+        for child in children:
+            try:
+                out.append(rss_mb(int(child))[0])
+            except OSError:
+                continue
+        return out
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()

@@ -329,6 +329,11 @@ class Bench:
                      if self.cold_naive_rss == self.cold_naive_rss else "")
             f.append(FigureRow("server process RSS after the load",
                                f"{rss:.0f} MB (peak {peak:.0f} MB)", naive))
+            workers = [w for w in server.worker_rss_mb() if w > 50]  # not the spawn helper
+            if workers:
+                f.append(FigureRow(f"answer workers' RSS after the load ({len(workers)} processes)",
+                                   " / ".join(f"{w:.0f}" for w in workers) + " MB",
+                                   f"web process + workers {rss + sum(workers):.0f} MB"))
         finally:
             server.stop()
 
