@@ -57,6 +57,13 @@ def st_embedder(settings):
     return SentenceTransformerEmbedder(settings.model_name_or_path)
 
 
+def essentials(reply) -> tuple:
+    """What two ways of answering must agree on: route, text, reasons and what is cited
+    (scores may differ in float rounding)."""
+    return (reply.route, reply.text, reply.reasons,
+            tuple((c.doc_id, c.section, c.text) for c in reply.citations))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -6,6 +6,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from conftest import essentials
+
 from assistant.concurrency import ReadWriteLock
 from assistant.embeddings import CachedEmbedder
 
@@ -21,23 +23,19 @@ QUESTIONS = [
 ]
 
 
-def _essentials(reply):
-    return (reply.route, reply.text, reply.reasons,
-            tuple((c.doc_id, c.section, c.text) for c in reply.citations))
-
 
 def test_concurrent_questions_get_the_same_replies_as_serial_ones(bot):
-    expected = {q: _essentials(bot.ask(q)) for q in QUESTIONS}
+    expected = {q: essentials(bot.ask(q)) for q in QUESTIONS}
     # Distinct wordings so the query cache misses too, then the same ones again (hits).
     asked = [q for _ in range(6) for q in QUESTIONS]
     with ThreadPoolExecutor(max_workers=8) as pool:
         replies = list(pool.map(bot.ask, asked))
     for question, reply in zip(asked, replies):
-        assert _essentials(reply) == expected[question], question
+        assert essentials(reply) == expected[question], question
 
 
 def test_a_refresh_while_questions_run_never_mixes_two_indexes(bot):
-    expected = {q: _essentials(bot.ask(q)) for q in QUESTIONS}
+    expected = {q: essentials(bot.ask(q)) for q in QUESTIONS}
     stop = threading.Event()
     refreshes = []
 
@@ -56,7 +54,7 @@ def test_a_refresh_while_questions_run_never_mixes_two_indexes(bot):
         refresher.join(timeout=60)
     assert refreshes, "the refresh never ran alongside the questions"
     for question, reply in zip(QUESTIONS * 4, replies):
-        assert _essentials(reply) == expected[question], question
+        assert essentials(reply) == expected[question], question
 
 
 def test_cached_embedder_is_consistent_under_threads():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+from conftest import essentials
+
 from assistant.engine import Assistant
 
 QUESTIONS = [
@@ -13,10 +15,6 @@ QUESTIONS = [
     "I can't feel my groin and I've wet myself after leg day",
 ]
 
-
-def _essentials(reply):
-    return (reply.route, reply.text, reply.reasons,
-            tuple((c.doc_id, c.section, c.text) for c in reply.citations))
 
 
 def _copy(bot, settings, tmp_path):
@@ -32,7 +30,7 @@ def test_an_assistant_opened_from_its_snapshot_answers_the_same(bot, settings, t
     reopened.store.all_chunks = None  # proof that opening did not fetch every chunk again
     reopened.refresh()
     for question in QUESTIONS:
-        assert _essentials(reopened.ask(question)) == _essentials(bot.ask(question)), question
+        assert essentials(reopened.ask(question)) == essentials(bot.ask(question)), question
     assert reopened.stats()["chunks"] == bot.stats()["chunks"]
 
 
@@ -42,7 +40,7 @@ def test_a_damaged_snapshot_is_rebuilt_not_fatal(bot, settings, tmp_path):
     (folder / "chunks.json").write_text("[[not json", encoding="utf-8")
     (folder / "lexical.json").unlink()
     reopened = Assistant.load(local, progress=False)
-    assert _essentials(reopened.ask(QUESTIONS[0])) == _essentials(bot.ask(QUESTIONS[0]))
+    assert essentials(reopened.ask(QUESTIONS[0])) == essentials(bot.ask(QUESTIONS[0]))
 
 
 def test_a_new_index_version_gets_a_new_snapshot_and_the_old_one_goes(bot, settings, tmp_path):

@@ -7,6 +7,7 @@ import signal
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import essentials
 from fastapi.testclient import TestClient
 
 from assistant.server import create_app
@@ -20,10 +21,6 @@ QUESTIONS = [
 ]
 EMERGENCY = QUESTIONS[2]
 
-
-def _essentials(reply):
-    return (reply.route, reply.text, reply.reasons,
-            tuple((c.doc_id, c.section, c.text) for c in reply.citations))
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +36,7 @@ def test_workers_answer_like_the_assistant_and_use_separate_processes(pool, bot)
     with ThreadPoolExecutor(4) as threads:
         replies = list(threads.map(pool.ask, QUESTIONS * 3))
     for question, reply in zip(QUESTIONS * 3, replies):
-        assert _essentials(reply) == _essentials(bot.ask(question)), question
+        assert essentials(reply) == essentials(bot.ask(question)), question
     assert pool.stats()["ready"] is True
 
 
