@@ -32,6 +32,7 @@ _bot = None  # this worker process's Assistant
 def _start_worker(settings: Settings) -> None:
     global _bot
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    _exit_with_parent()
     from threadpoolctl import threadpool_limits
 
     from .engine import Assistant
@@ -45,6 +46,20 @@ def _start_worker(settings: Settings) -> None:
 
 def _ask(message: str, history: list[dict[str, str]] | None) -> Reply:
     return _bot.ask(message, history)
+
+
+def _exit_with_parent(every_s: float = 1.0) -> None:
+    """Leave when the web process is gone: a server killed by a signal never shuts the pool
+    down, and an orphaned worker would hold its ~350 MB for good."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(every_s)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _nap(seconds: float) -> int:

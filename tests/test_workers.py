@@ -56,3 +56,45 @@ def test_the_web_app_serves_from_the_pool(pool, settings, tmp_path):
         assert got.status_code == 200 and got.json()["route"] == "emergency"
         bad = client.post("/api/ask", json={"message": "   "})
         assert bad.status_code == 400 and "empty" in bad.json()["error"]
+
+
+def test_answer_workers_leave_with_a_killed_server(bot, settings):
+    """SIGTERM to `assistant serve` must not leave workers behind holding their memory."""
+    import json
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(settings.data_dir), "HF_HUB_OFFLINE": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port),
+                               "--workers", "2"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    assert json.load(r)["ready"]
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.5)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) >= 2  # the answer workers (and multiprocessing's tracker)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        alive = children
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.5)
+            alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
+                     and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+        assert not alive, f"left behind: {alive}"
+    finally:
+        if server.poll() is None:
+            server.kill()
