@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from assistant import api_schema as api_schema_module
 from assistant import messages
 from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
 from assistant.observability import ServiceMetrics
@@ -475,6 +476,17 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
             log.error("feedback counts unavailable: %s", type(exc).__name__)
             raise ApiError(503, "Feedback counts are unavailable right now.") from None
 
+    @app.get("/api/openapi.json")
+    async def api_schema():
+        """The contract of our own routes (Gradio's are not part of it)."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            release = version("legpress-assistant")
+        except PackageNotFoundError:
+            release = "source"
+        return api_schema_module.openapi(settings, release)
+
     @app.get("/healthz")
     async def healthz():
         try:
@@ -522,7 +534,8 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
             raise ApiError(405, "Use POST /api/ask with a JSON body.", {"Allow": "POST"})
         if rest == "feedback":
             raise ApiError(405, "Use GET or POST /api/feedback.", {"Allow": "GET, POST"})
-        raise ApiError(404, f"There is no /api/{rest}; see POST /api/ask and /api/feedback.")
+        raise ApiError(404, f"There is no /api/{rest}; see POST /api/ask, /api/feedback and "
+                       "/api/openapi.json.")
 
     @app.get("/chat", include_in_schema=False)
     async def chat_redirect():
