@@ -203,6 +203,71 @@ def throttle(limiter: Limiter, client: str) -> None:
                        {"Retry-After": str(seconds)})
 
 
+class ErrorShape:
+    """Our `{"error": ...}` JSON for every 4xx/5xx, Gradio's mounted routes included: they
+    answer `{"detail": ...}` (a 422 even echoes the request back) or a plain-text 500.
+    Our own error bodies pass unchanged; streams and successful responses are not touched."""
+
+    MESSAGES = {404: "Not found.", 405: "Method not allowed.", 422: "Invalid request."}
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        held: dict[str, Any] = {}
+        chunks: list[bytes] = []
+        started = False
+
+        async def shaped_send(message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                if message["status"] >= 400:
+                    held["start"] = message  # the body decides whether it needs reshaping
+                    return
+            elif message["type"] == "http.response.body" and "start" in held:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                await self._send_error(held.pop("start"), b"".join(chunks), send)
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, receive, shaped_send)
+        except Exception as exc:  # noqa: BLE001 - past every handler: never a traceback page
+            log.error("unhandled %s on %s", describe_failure(exc), scope.get("path", ""))
+            if not started:
+                await error_response(500, SERVER_ERROR)(scope, receive, send)
+
+    async def _send_error(self, start, body: bytes, send: Send) -> None:
+        headers = Headers(raw=start.get("headers", []))
+        status = start["status"]
+        try:
+            data = json.loads(body) if "json" in headers.get("content-type", "") else None
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and isinstance(data.get("error"), str):
+            out = body  # already ours
+        else:
+            detail = data.get("detail") if isinstance(data, dict) else None
+            readable = isinstance(detail, str) and status != 422 and len(detail) < 200
+            message = (SERVER_ERROR if status >= 500 else detail if readable
+                       else self.MESSAGES.get(status, "The request was refused."))
+            shaped = {"error": message}
+            if readable and status < 500:
+                shaped["detail"] = detail  # Gradio's page reads it (e.g. a failed login)
+            out = json.dumps(shaped).encode()
+        kept = [(k, v) for k, v in start.get("headers", [])
+                if k.lower() not in (b"content-length", b"content-type")]
+        kept += [(b"content-type", b"application/json"), (b"content-length", str(len(out)).encode())]
+        await send({**start, "headers": kept})
+        await send({"type": "http.response.body", "body": out})
+
+
 class HostGuard:
     """Answer only to the configured Host names: a page on another site that rebinds its
     DNS name to this server (DNS rebinding) sends its own name, and is refused."""
@@ -570,6 +635,7 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         auth=settings.trainer_logins or None,
         auth_message=messages.UI_TRAINER_LOGIN if settings.trainer_logins else None,
     )
+    app.add_middleware(ErrorShape)
     # Outermost: an unknown Host is refused before anything else runs.
     app.add_middleware(HostGuard, hosts=settings.host_names)
     return app

@@ -71,3 +71,21 @@ def test_a_malformed_trainer_login_setting_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("ASSISTANT_TRAINER_AUTH", "coach-without-password")
     with pytest.raises(ConfigError, match="ASSISTANT_TRAINER_AUTH"):
         load_settings()
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("TRACE", "/", 405),
+    ("TRACE", "/api/ask", 404),
+    ("GET", "/?page=x", 500),  # Gradio raised KeyError here and answered in plain text
+    ("GET", "/nonexistent", 404),
+    ("POST", "/gradio_api/queue/join", 4),  # any 4xx: Gradio's own validation
+])
+def test_every_error_has_our_shape_and_echoes_nothing(app_for, method, path, status):
+    with app_for() as client:
+        response = TestClient(client.app, raise_server_exceptions=False).request(
+            method, path, json={"data": ["zq-canary"]} if method == "POST" else None)
+    assert (response.status_code // 100 if status < 10 else response.status_code) == status
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert isinstance(body["error"], str) and body["error"]
+    assert "zq-canary" not in response.text and "Traceback" not in response.text
