@@ -9,33 +9,38 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
-import math
 import os
-import threading
 import time
-import traceback
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from assistant import api_schema as api_schema_module
 from assistant import messages
 from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
 from assistant.observability import ServiceMetrics
 from assistant.settings import Settings, load_settings
-from assistant.shared_state import ROUTES, Limiter, SharedState
+from assistant.shared_state import ROUTES, SharedState
 from assistant.types import Reply
+from assistant.web.errors import SERVER_ERROR, ApiError, describe_failure, error_response
+from assistant.web.middleware import (
+    ErrorShape,
+    GradioExposure,
+    GradioThrottle,
+    HostGuard,
+    OriginGuard,
+    SecurityHeaders,
+    normalise_origins,
+    throttle,
+)
+from assistant.web.requests import max_body_bytes, parse_question, read_json
+from assistant.web.transcripts import Transcripts
+from assistant.web.widget import WIDGET_CACHE_CONTROL, render_widget
 
 if TYPE_CHECKING:
     import uvicorn
@@ -45,393 +50,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).parent / "static"
-ROLES = ("user", "assistant")
-# Earlier assistant turns are full replies, so they may be longer than a question.
-HISTORY_CHARS_FACTOR = 10
-WIDGET_CACHE_CONTROL = "public, max-age=3600"
-SERVER_ERROR = "Something went wrong on our side. Please try again in a moment."
-
-
-class ApiError(Exception):
-    """A request the API refuses; becomes `{"error": message}` with `status`."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-
-def error_response(status: int, message: str, headers: dict[str, str] | None = None):
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
-
-
-def describe_failure(exc: BaseException) -> str:
-    """Exception type and where it was raised, without its message (which could quote
-    what the user typed): enough for an operator to find the bug."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    return type(exc).__name__ + where
-
-
-# --- validation (pure) -----------------------------------------------------------------
-
-
-def parse_question(payload: Any, settings: Settings) -> tuple[str, list[dict[str, str]]]:
-    """Check an /api/ask body and return (message, history), or raise InvalidQuestionError."""
-    if not isinstance(payload, dict):
-        raise InvalidQuestionError(
-            'The body must be a JSON object like {"message": "...", "history": []}.'
-        )
-    message = payload.get("message")
-    if not isinstance(message, str):
-        raise InvalidQuestionError('"message" is required and must be a string.')
-    message = message.strip()
-    if not message:
-        raise InvalidQuestionError("The message is empty; please type a question.")
-    if len(message) > settings.max_message_chars:
-        raise InvalidQuestionError(
-            f"The message is {len(message)} characters long; the limit is "
-            f"{settings.max_message_chars}. Please shorten it."
-        )
-    history = payload.get("history", [])
-    if history is None:
-        history = []
-    if not isinstance(history, list):
-        raise InvalidQuestionError('"history" must be a list of {"role", "content"} turns.')
-    if len(history) > settings.max_history_turns:
-        raise InvalidQuestionError(
-            f"The history has {len(history)} turns; at most {settings.max_history_turns} "
-            "are accepted. Send only the latest turns."
-        )
-    max_turn_chars = settings.max_message_chars * HISTORY_CHARS_FACTOR
-    turns = []
-    for i, turn in enumerate(history):
-        if not isinstance(turn, dict):
-            raise InvalidQuestionError(
-                f'History turn {i} must be an object with "role" and "content".'
-            )
-        role, content = turn.get("role"), turn.get("content")
-        if role not in ROLES:
-            raise InvalidQuestionError(
-                f'History turn {i} has role {role!r}; use "user" or "assistant".'
-            )
-        if not isinstance(content, str):
-            raise InvalidQuestionError(f'History turn {i} needs "content" as a string.')
-        if len(content) > max_turn_chars:
-            raise InvalidQuestionError(
-                f"History turn {i} is {len(content)} characters long; "
-                f"the limit is {max_turn_chars}."
-            )
-        turns.append({"role": role, "content": content})
-    return message, turns
-
-
-def max_body_bytes(settings: Settings) -> int:
-    """Largest /api/ask body that could still be valid (UTF-8 and JSON escaping included)."""
-    chars = settings.max_message_chars * (1 + settings.max_history_turns * HISTORY_CHARS_FACTOR)
-    return chars * 6 + 4096
-
-
-async def read_json(request: Request, limit: int) -> Any:
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "application/json":
-        raise ApiError(415, "Send the question as JSON with Content-Type: application/json.")
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, f"The request body is larger than {limit} bytes.")
-    # Read at most `limit` bytes: a chunked body has no Content-Length to check first, and
-    # reading it whole would let one request fill memory.
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"The request body is larger than {limit} bytes.")
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
-        # ValueError covers JSONDecodeError, bad UTF-8 and a number too long to parse.
-        raise ApiError(400, "The request body is not valid JSON.") from None
-
-
-# --- rate limit, feedback --------------------------------------------------------------
-
-
-class Transcripts:
-    """Opt-in log of what users typed and what they got (`data_dir/transcripts.jsonl`)."""
-
-    def __init__(self, settings: Settings):
-        self.path = Path(settings.data_dir) / "transcripts.jsonl"
-        self.enabled = settings.log_transcripts
-        self._lock = threading.Lock()
-
-    def write(self, kind: str, **fields: Any) -> None:
-        if not self.enabled:
-            return
-        entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"),
-                 "kind": kind, **fields}
-        with self._lock:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                with self.path.open("a", encoding="utf-8") as fh:
-                    fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            except OSError:
-                log.warning("could not write transcript to %s", self.path)
-
-    def reply(self, surface: str, message: str, reply: Reply) -> None:
-        self.write("ask", surface=surface, message=message, route=reply.route,
-                   answer=reply.text)
-
-
-# --- origins ---------------------------------------------------------------------------
-
-
-def normalise_origins(origins: list[str]) -> list[str]:
-    return [o.strip().rstrip("/").lower() for o in origins if o.strip()]
-
-
-def throttle(limiter: Limiter, client: str) -> None:
-    """A 429 with Retry-After when `client` has used its budget on this limiter."""
-    wait = limiter.acquire(client)
-    if wait:
-        seconds = max(1, math.ceil(wait))
-        raise ApiError(429, messages.UI_RATE_LIMITED.format(seconds=seconds),
-                       {"Retry-After": str(seconds)})
-
-
-class ErrorShape:
-    """Our `{"error": ...}` JSON for every 4xx/5xx, Gradio's mounted routes included: they
-    answer `{"detail": ...}` (a 422 even echoes the request back) or a plain-text 500.
-    Our own error bodies pass unchanged; streams and successful responses are not touched."""
-
-    MESSAGES = {404: "Not found.", 405: "Method not allowed.", 422: "Invalid request."}
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        held: dict[str, Any] = {}
-        chunks: list[bytes] = []
-        started = False
-
-        async def shaped_send(message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                if message["status"] >= 400:
-                    held["start"] = message  # the body decides whether it needs reshaping
-                    return
-            elif message["type"] == "http.response.body" and "start" in held:
-                chunks.append(message.get("body", b""))
-                if message.get("more_body"):
-                    return
-                await self._send_error(held.pop("start"), b"".join(chunks), send)
-                return
-            await send(message)
-
-        try:
-            await self.app(scope, receive, shaped_send)
-        except Exception as exc:  # noqa: BLE001 - past every handler: never a traceback page
-            log.error("unhandled %s on %s", describe_failure(exc), scope.get("path", ""))
-            if not started:
-                await error_response(500, SERVER_ERROR)(scope, receive, send)
-
-    async def _send_error(self, start, body: bytes, send: Send) -> None:
-        headers = Headers(raw=start.get("headers", []))
-        status = start["status"]
-        try:
-            data = json.loads(body) if "json" in headers.get("content-type", "") else None
-        except ValueError:
-            data = None
-        if isinstance(data, dict) and isinstance(data.get("error"), str):
-            out = body  # already ours
-        else:
-            detail = data.get("detail") if isinstance(data, dict) else None
-            readable = isinstance(detail, str) and status != 422 and len(detail) < 200
-            message = (SERVER_ERROR if status >= 500 else detail if readable
-                       else self.MESSAGES.get(status, "The request was refused."))
-            shaped = {"error": message}
-            if readable and status < 500:
-                shaped["detail"] = detail  # Gradio's page reads it (e.g. a failed login)
-            out = json.dumps(shaped).encode()
-        kept = [(k, v) for k, v in start.get("headers", [])
-                if k.lower() not in (b"content-length", b"content-type")]
-        kept += [(b"content-type", b"application/json"), (b"content-length", str(len(out)).encode())]
-        await send({**start, "headers": kept})
-        await send({"type": "http.response.body", "body": out})
-
-
-class HostGuard:
-    """Answer only to the configured Host names: a page on another site that rebinds its
-    DNS name to this server (DNS rebinding) sends its own name, and is refused."""
-
-    def __init__(self, app: ASGIApp, hosts: list[str]):
-        self.app = app
-        self.hosts = set(hosts)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and "*" not in self.hosts:
-            host = Headers(scope=scope).get("host", "").lower()
-            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-            if name not in self.hosts:
-                response = error_response(400, "Unknown host; add it to ASSISTANT_ALLOWED_HOSTS.")
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-class GradioExposure:
-    """Gradio routes this product does not use, closed: file uploads (nothing here takes a
-    file, and each one landed in the temp dir), deep links (they wrote a session's chat,
-    health text, to disk for anyone with the link), and the API description and
-    monitoring pages (they listed every endpoint to anyone)."""
-
-    CLOSED = ("/gradio_api/upload", "/gradio_api/deep_link", "/gradio_api/info",
-              "/gradio_api/openapi.json", "/monitoring", "/gradio_api/monitoring",
-              "/gradio_api/mcp", "/openapi.json", "/docs", "/redoc")
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path.startswith(self.CLOSED) or "deep_link" in (scope.get("query_string") or b"").decode(
-                "latin-1"):
-            await error_response(404, "Not found.")(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
-class GradioThrottle:
-    """The question budget on Gradio's own routes too: a chat message reaches the engine
-    through `/gradio_api/queue/join` (or `/call/`, `/run/`), and those had no limit, so one
-    client could flood the chat queue (issue 12). They share `/api/ask`'s limiter."""
-
-    PREFIXES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/",
-                "/gradio_api/api/")
-
-    def __init__(self, app: ASGIApp, limiter):
-        self.app = app
-        self.limiter = limiter
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope.get("method") == "POST"
-                and scope.get("path", "").startswith(self.PREFIXES)):
-            client = (scope.get("client") or ("unknown",))[0]
-            try:
-                await run_in_threadpool(throttle, self.limiter, client)
-            except ApiError as exc:
-                response = error_response(exc.status, exc.message, exc.headers)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-class SecurityHeaders:
-    """Browser hardening on every response (issue 12): no MIME sniffing, no referrer, and
-    no framing by other sites. API responses also get a CSP that allows nothing at all;
-    the Gradio page keeps the scripts it needs and may only be framed by this site."""
-
-    COMMON = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
-              (b"x-frame-options", b"SAMEORIGIN"))
-    API_CSP = b"default-src 'none'; frame-ancestors 'none'"
-    PAGE_CSP = b"frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        api = scope.get("path", "").startswith(("/api/", "/healthz"))
-
-        async def with_headers(message):
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                have = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in self.COMMON if k not in have]
-                if b"content-security-policy" not in have:
-                    headers.append((b"content-security-policy", self.API_CSP if api else self.PAGE_CSP))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
-
-
-class OriginGuard:
-    """Refuse state-changing requests from origins that are not allowed.
-
-    CORS headers only stop a page from reading a response; a form post from a
-    disallowed page would still run. This covers the API and Gradio's routes alike.
-    """
-
-    SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-    def __init__(self, app: ASGIApp, allowed_origins: list[str]):
-        self.app = app
-        self.allowed = set(allowed_origins)
-
-    def allows(self, origin: str, headers: Headers) -> bool:
-        if "*" in self.allowed or origin.lower() in self.allowed:
-            return True
-        # Same origin: the page was served by this host.
-        return bool(origin != "null" and urlsplit(origin).netloc == headers.get("host"))
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in self.SAFE_METHODS:
-            headers = Headers(scope=scope)
-            origin = headers.get("origin")
-            if origin is not None and not self.allows(origin, headers):
-                response = error_response(
-                    403, f"Origin {origin} may not use this assistant; "
-                    "add it to ASSISTANT_ALLOWED_ORIGINS to allow it.",
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-# --- widget script ---------------------------------------------------------------------
-
-
-def render_widget(settings: Settings) -> bytes:
-    """The widget script with its wording and limits filled in (one place for wording)."""
-    config = {
-        "greeting": messages.WIDGET_GREETING,
-        "title": messages.UI_TITLE,
-        "disclaimer": messages.DISCLAIMER,
-        "professional": messages.BANNER_PROFESSIONAL,
-        "emergency": messages.BANNER_EMERGENCY,
-        "sources": messages.SOURCES_LABEL,
-        "reviewed": messages.REVIEWED_LABEL,
-        "input": messages.UI_INPUT_LABEL,
-        "placeholder": messages.UI_INPUT_PLACEHOLDER,
-        "send": messages.UI_SEND,
-        "open": messages.UI_OPEN,
-        "close": messages.UI_CLOSE,
-        "thinking": messages.UI_THINKING,
-        "helpful": messages.UI_HELPFUL,
-        "notHelpful": messages.UI_NOT_HELPFUL,
-        "thanks": messages.UI_FEEDBACK_THANKS,
-        "error": messages.UI_ERROR,
-        "unreachable": messages.UI_UNREACHABLE,
-        "refused": messages.UI_REFUSED_ORIGIN,
-        "maxChars": settings.max_message_chars,
-        "maxTurns": settings.max_history_turns,
-    }
-    # "<" escaped so no string can close a script element if the file is ever inlined.
-    blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
-    source = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
-    return source.replace("__WIDGET_CONFIG__", blob, 1).encode("utf-8")
-
+__all__ = ["ApiError", "SERVER_ERROR", "create_app", "describe_failure", "max_body_bytes",
+           "parse_question", "read_json", "serve", "uvicorn_config"]
 
 # --- app -------------------------------------------------------------------------------
 

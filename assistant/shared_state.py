@@ -23,7 +23,7 @@ from .errors import ConfigError
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .server import Transcripts
+    from .web.transcripts import Transcripts
 
 log = logging.getLogger(__name__)
 

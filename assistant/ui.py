@@ -212,7 +212,7 @@ def make_chat_fn(ask: Callable[..., Reply], settings: Settings,
         except AssistantError as exc:
             return [{"role": "assistant", "content": str(exc)}]
         except Exception as exc:
-            from assistant.server import describe_failure
+            from assistant.web.errors import describe_failure
 
             log.error("chat failed: %s", describe_failure(exc))
             return [{"role": "assistant", "content": messages.UI_ERROR}]
