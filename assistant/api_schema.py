@@ -13,8 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .settings import Settings
-
-Route = Literal["answer", "professional", "emergency", "out_of_scope"]
+from .types import Route
 
 
 class Turn(BaseModel):

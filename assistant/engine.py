@@ -26,7 +26,6 @@ from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from .errors import ConfigError, IndexUnavailableError
 from .ingest import IngestSummary, ingest
 from .lexical import LexicalIndex
-from .observability import NOT_COVERED_REASON
 from .retrieval import HybridRetriever
 from .safety.model import views
 from .settings import Settings, load_settings
@@ -450,7 +449,7 @@ class Assistant:
                                             if p.asked_vector is not None else vector, hits,
                                             self.settings.max_answer_sentences)
         if not body:
-            return Reply("out_of_scope", messages.NOT_COVERED, (), reasons + (NOT_COVERED_REASON,))
+            return Reply("out_of_scope", messages.NOT_COVERED, (), reasons + (messages.NOT_COVERED_REASON,))
         return Reply("answer", body, citations, reasons)
 
     def _urgent_guidance(self, query: str, vector: np.ndarray) -> tuple[str, tuple]:

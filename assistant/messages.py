@@ -11,6 +11,7 @@ DISCLAIMER = (
 )
 
 # Shown when the best passage is below the relevance threshold.
+NOT_COVERED_REASON = "not covered by the guidance"  # the reason on such replies
 NOT_COVERED = (
     "I'm sorry, my guidance doesn't cover that. I can help with back pain and leg "
     "numbness around the leg press: setup and form, choosing the weight, warming up, "

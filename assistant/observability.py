@@ -13,9 +13,10 @@ import threading
 from collections import Counter
 from collections.abc import Mapping
 
+from .messages import NOT_COVERED_REASON
+
 # Seconds; a warm question takes milliseconds, a cold or queued one up to seconds.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-NOT_COVERED_REASON = "not covered by the guidance"  # the engine adds it to such replies
 
 
 def _label(value: str) -> str:

@@ -25,8 +25,8 @@ from assistant import messages
 from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
 from assistant.observability import ServiceMetrics
 from assistant.settings import Settings, load_settings
-from assistant.shared_state import ROUTES, SharedState
-from assistant.types import Reply
+from assistant.shared_state import SharedState
+from assistant.types import ROUTES, Reply
 from assistant.web.errors import SERVER_ERROR, ApiError, describe_failure, error_response
 from assistant.web.middleware import (
     ErrorShape,
@@ -77,17 +77,13 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         started = time.perf_counter()
         try:
             reply = bot.ask(message, history=history)
-        except InvalidQuestionError:
-            metrics.failed(surface, "invalid")
-            raise
-        except IndexUnavailableError:
-            metrics.failed(surface, "index_unavailable")
-            raise
-        except Exception:
-            metrics.failed(surface, "error")
+        except Exception as exc:
+            metrics.failed(surface, "invalid" if isinstance(exc, InvalidQuestionError) else
+                           "index_unavailable" if isinstance(exc, IndexUnavailableError) else "error")
             raise
         metrics.observe(surface, reply.route, reply.reasons, time.perf_counter() - started)
         return reply
+
     body_limit = max_body_bytes(settings)
     widget = render_widget(settings)
     widget_etag = '"' + hashlib.sha256(widget).hexdigest()[:20] + '"'

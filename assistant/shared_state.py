@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from .errors import ConfigError
 from .settings import Settings
+from .types import ROUTES
 
 if TYPE_CHECKING:
     from .web.transcripts import Transcripts
 
 log = logging.getLogger(__name__)
 
-ROUTES = ("answer", "professional", "emergency", "out_of_scope")
 REDIS_PREFIX = "legpress-assistant"
 
 

@@ -14,7 +14,6 @@ import re
 import sys
 import traceback
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -135,11 +134,11 @@ class _RedactedTracebacks:
 
     @staticmethod
     def print_exc(*args, **kwargs) -> None:
-        kind, _, tb = sys.exc_info()
-        where = traceback.extract_tb(tb)[-1] if tb is not None else None
-        place = f" in {Path(where.filename).name}:{where.lineno}" if where else ""
-        log.error("chat event failed: %s%s (details withheld: they may quote user text)",
-                  kind.__name__ if kind else "error", place)
+        from assistant.web.errors import describe_failure
+
+        exc = sys.exc_info()[1]
+        log.error("chat event failed: %s (details withheld: they may quote user text)",
+                  describe_failure(exc) if exc is not None else "error")
 
 
 def quiet_gradio_tracebacks() -> None:
