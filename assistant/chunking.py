@@ -57,9 +57,11 @@ def chunk_section(section: Section, max_chars: int, start_position: int = 0,
             groups.append((start, end))
     path = section.path
     provenance = "\n".join(sources) + (f"\nreviewed {reviewed}" if reviewed else "")
+    asked = "\n".join(section.also_asked)
     return [
         Chunk(
-            id=chunk_id(section.doc_id, path, section.text[a:b], provenance),
+            id=chunk_id(section.doc_id, path, section.text[a:b],
+                        provenance + (f"\nasked {asked}" if asked and i == 0 else "")),
             doc_id=section.doc_id,
             title=section.title,
             section=path,
@@ -67,6 +69,7 @@ def chunk_section(section: Section, max_chars: int, start_position: int = 0,
             position=start_position + i,
             sources=tuple(sources),
             reviewed=reviewed,
+            also_asked=section.also_asked if i == 0 else (),
         )
         for i, (a, b) in enumerate(groups)
     ]

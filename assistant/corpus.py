@@ -55,6 +55,7 @@ def parse_document(raw: str, path: str) -> Document:
     if isinstance(sources, str):
         sources = [sources]
     reviewed = meta.get("reviewed")
+    also_asked = _also_asked(meta.get("also_asked"), path)
     return Document(
         doc_id=slugify(str(meta.get("id") or Path(path).stem)),
         title=title,
@@ -62,7 +63,28 @@ def parse_document(raw: str, path: str) -> Document:
         body=body,
         sources=tuple(str(s) for s in sources),
         reviewed=str(reviewed) if reviewed is not None else None,
+        also_asked=also_asked,
     )
+
+
+def _also_asked(value, path: str) -> dict[str, tuple[str, ...]]:
+    """Front matter `also_asked`: a mapping of heading text to the other questions members
+    type that the section answers (found by the retriever like the heading itself)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise CorpusError(f"{path}: `also_asked` must map each heading to a list of questions.")
+    out: dict[str, tuple[str, ...]] = {}
+    for heading, questions in value.items():
+        if questions is None:
+            questions = []
+        if isinstance(questions, str):
+            questions = [questions]
+        if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+            raise CorpusError(f"{path}: `also_asked` for {heading!r} must be a list of questions.")
+        out[clean_text(str(heading)).strip()] = tuple(
+            q for q in (" ".join(clean_text(q).split()) for q in questions) if q)
+    return out
 
 
 def _title_from_body(body: str, path: Path) -> tuple[str, str]:
@@ -83,10 +105,17 @@ def split_sections(doc: Document) -> list[Section]:
     stack: list[tuple[int, str]] = []
     buffer: list[str] = []
 
+    used: set[str] = set()
+
     def flush():
         text = "\n".join(buffer).strip()
         if text:
-            sections.append(Section(doc.doc_id, doc.title, tuple(h for _, h in stack), text))
+            heading = stack[-1][1] if stack else ""
+            asked = doc.also_asked.get(heading, ())
+            if asked:
+                used.add(heading)
+            sections.append(Section(doc.doc_id, doc.title, tuple(h for _, h in stack), text,
+                                    asked))
         buffer.clear()
 
     in_fence = False
@@ -106,6 +135,11 @@ def split_sections(doc: Document) -> list[Section]:
         else:
             buffer.append(line)
     flush()
+    unknown = [h for h, asked in doc.also_asked.items() if asked and h not in used]
+    if unknown:
+        raise CorpusError(f"{doc.path}: `also_asked` names headings with no text under them in "
+                          f"the document: {', '.join(repr(h) for h in unknown)}. Use the "
+                          "heading's exact text.")
     return sections
 
 

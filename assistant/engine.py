@@ -20,6 +20,7 @@ import numpy as np
 
 from . import messages
 from .answer import compose, focus
+from .asked import QuestionIndex
 from .concurrency import ReadWriteLock
 from .conversation import condense_query, validate
 from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
@@ -158,8 +159,7 @@ class Assistant:
         version = self.store.index_version()  # read first: a later ingest shows up next check
         chunks, lexical, headings = self._open_index(version)
         by_id = {c.id: c for c in chunks}
-        heading_rows = ({c.section: i for i, c in enumerate(headings[0])}
-                        if headings is not None else {})
+        heading_rows = headings.rows_for() if headings is not None else {}
         s = self.settings
         retriever = HybridRetriever(self.store, lexical, by_id, top_k=s.top_k,
                                     candidates=s.candidates, rrf_k=s.rrf_k, mode=s.retrieval_mode)
@@ -300,30 +300,25 @@ class Assistant:
                          {"embed_ms": (t1 - t0) * 1e3, "triage_ms": (t2 - t1) * 1e3},
                          asked, vectors[-1] if asked != query else vector)
 
-    def _heading_index(self, chunks: Sequence[Chunk]) -> tuple[list[Chunk], np.ndarray] | None:
-        """Each section's first chunk and its heading's vector: guidance headings are phrased
-        the way members ask, so a question close to a heading points at its answer."""
-        first: dict[str, Chunk] = {}
-        for c in chunks:
-            if c.section not in first or c.position < first[c.section].position:
-                first[c.section] = c
-        if not first or self.query_embedder is None:
+    def _heading_index(self, chunks: Sequence[Chunk]) -> QuestionIndex | None:
+        """The questions each section answers (its heading and its also-asked list), embedded
+        once here: a question close to one of them points at that section's answer."""
+        if self.query_embedder is None:
             return None
-        sections = list(first.values())
-        # Past the question cache: headings are embedded once here, never asked about.
+        # Past the question cache: these are embedded once here, never asked about.
         embedder = getattr(self.query_embedder, "inner", self.query_embedder)
-        vectors = embedder.embed([c.section.rsplit(" › ", 1)[-1] for c in sections])
-        return sections, np.asarray(vectors, dtype=np.float32)
+        return QuestionIndex.build(chunks, embedder.embed)
 
     def _heading_matches(self, asked_vector: np.ndarray, exclude: set[str]) -> list[Hit]:
-        """Up to `HEADING_EXTRA` sections whose heading is closest to the question, as hits
-        after the retrieved ones (the composer weighs headings when it picks a passage)."""
+        """Up to `HEADING_EXTRA` sections whose heading (or an also-asked question) is closest
+        to the question, as hits after the retrieved ones (the composer weighs headings when
+        it picks a passage)."""
         if self._headings is None:
             return []
-        sections, matrix = self._headings
-        sims = matrix @ asked_vector
-        picked = [sections[i] for i in np.argsort(-sims)[:HEADING_EXTRA + len(exclude)]
-                  if sims[i] >= HEADING_MATCH and sections[i].id not in exclude][:HEADING_EXTRA]
+        sections = self._headings.sections
+        best, _ = self._headings.scores(asked_vector)
+        picked = [sections[i] for i in np.argsort(-best)[:HEADING_EXTRA + len(exclude)]
+                  if best[i] >= HEADING_MATCH and sections[i].id not in exclude][:HEADING_EXTRA]
         missing = [c.id for c in picked if c.id not in self._heading_vectors]
         if missing:  # section-opening chunks only: a small, bounded cache
             self._heading_vectors.update(self.store.chunk_vectors(missing))
@@ -368,18 +363,17 @@ class Assistant:
                        heading_similarity=self._heading_similarity(hits, vector))
 
     def _heading_similarity(self, hits: Sequence[Hit], vector: np.ndarray) -> list[float | None]:
-        """Cosine of each passage's own heading to the question, from the heading vectors
-        embedded once at load (nothing is embedded per question). Only a heading phrased as
-        a question says what its passage answers; a label ("How the Leg Press Works") is
-        scored on its sentences alone (None)."""
+        """Per passage, the best cosine of the questions its section answers (a heading
+        phrased as a question, or an also-asked one) to the question, from vectors embedded
+        at load. A section with only a label ("How the Leg Press Works") is scored on its
+        sentences alone (None)."""
+        if self._headings is None:
+            return [None] * len(hits)
+        _, asked = self._headings.scores(vector)
         out: list[float | None] = []
         for h in hits:
-            heading = h.chunk.section.rsplit(" › ", 1)[-1]
             row = self._heading_rows.get(h.chunk.section)
-            if row is None or not heading.endswith("?"):
-                out.append(None)
-            else:
-                out.append(float(self._headings[1][row] @ vector))
+            out.append(None if row is None or not np.isfinite(asked[row]) else float(asked[row]))
         return out
 
     def _symptom_query(self, reasons: Sequence[str], query: str, vector: np.ndarray

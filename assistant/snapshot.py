@@ -23,18 +23,19 @@ from pathlib import Path
 import numpy as np
 
 from .lexical import LexicalIndex
+from .asked import QuestionIndex
 from .types import Chunk
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when what is saved, or how BM25 tokenizes, changes
+FORMAT = 2  # bump when what is saved, or how BM25 tokenizes, changes
 
 
 @dataclass(frozen=True)
 class Snapshot:
     chunks: list[Chunk]
     lexical: LexicalIndex
-    headings: tuple[list[Chunk], np.ndarray] | None  # each section's first chunk, heading vectors
+    headings: QuestionIndex | None  # the questions each section answers, as vectors
 
 
 def folder_for(data_dir: Path, collection: str, version: str, model: str) -> Path:
@@ -48,15 +49,18 @@ def load(folder: Path, expected_chunks: int) -> Snapshot | None:
     try:
         rows = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
         chunks = [Chunk(id=r[0], doc_id=r[1], title=r[2], section=r[3], text=r[4],
-                        position=r[5], sources=tuple(r[6]), reviewed=r[7]) for r in rows]
+                        position=r[5], sources=tuple(r[6]), reviewed=r[7],
+                        also_asked=tuple(r[8])) for r in rows]
         if len(chunks) != expected_chunks:
             return None
         lexical = LexicalIndex.load(folder)
         headings = None
-        if (folder / "headings.npy").is_file():
+        if (folder / "headings.npz").is_file():
             by_id = {c.id: c for c in chunks}
             ids = json.loads((folder / "headings.json").read_text(encoding="utf-8"))
-            headings = ([by_id[i] for i in ids], np.load(folder / "headings.npy"))
+            with np.load(folder / "headings.npz") as saved:
+                headings = QuestionIndex([by_id[i] for i in ids], saved["vectors"],
+                                         saved["owner"], saved["is_question"])
         return Snapshot(chunks, lexical, headings)
     except Exception as exc:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
         log.warning("ignoring the index snapshot in %s (%s)", folder, type(exc).__name__)
@@ -70,14 +74,15 @@ def save(folder: Path, snapshot: Snapshot) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         rows = [[c.id, c.doc_id, c.title, c.section, c.text, c.position, list(c.sources),
-                 c.reviewed] for c in snapshot.chunks]
+                 c.reviewed, list(c.also_asked)] for c in snapshot.chunks]
         (tmp / "chunks.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
         snapshot.lexical.save(tmp)
         if snapshot.headings is not None:
-            sections, vectors = snapshot.headings
-            (tmp / "headings.json").write_text(json.dumps([c.id for c in sections]),
+            index = snapshot.headings
+            (tmp / "headings.json").write_text(json.dumps([c.id for c in index.sections]),
                                                encoding="utf-8")
-            np.save(tmp / "headings.npy", np.asarray(vectors, dtype=np.float32))
+            np.savez(tmp / "headings.npz", vectors=np.asarray(index.vectors, dtype=np.float32),
+                     owner=index.owner, is_question=index.is_question)
         if folder.exists():  # another process saved the same snapshot first
             shutil.rmtree(tmp, ignore_errors=True)
         else:

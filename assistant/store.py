@@ -34,6 +34,7 @@ def _chunk_metadata(chunk: Chunk, n_sentences: int) -> dict[str, Any]:
         # Chroma metadata values are scalars: sources one per line.
         "sources": "\n".join(chunk.sources),
         "reviewed": chunk.reviewed or "",
+        "also_asked": "\n".join(chunk.also_asked),
     }
 
 
@@ -47,6 +48,7 @@ def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         position=int(meta.get("position", 0)),
         sources=tuple(s for s in str(meta.get("sources") or "").splitlines() if s),
         reviewed=str(meta.get("reviewed")) if meta.get("reviewed") else None,
+        also_asked=tuple(q for q in str(meta.get("also_asked") or "").splitlines() if q),
     )
 
 

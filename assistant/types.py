@@ -21,6 +21,8 @@ class Document:
     body: str  # cleaned Markdown without front matter
     sources: tuple[str, ...] = ()
     reviewed: str | None = None
+    # Front matter `also_asked`: heading -> other ways members ask what that section answers.
+    also_asked: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Section:
     title: str
     headings: tuple[str, ...]
     text: str
+    also_asked: tuple[str, ...] = ()  # questions this section answers besides its heading
 
     @property
     def path(self) -> str:
@@ -49,6 +52,7 @@ class Chunk:
     position: int = 0  # order within its document
     sources: tuple[str, ...] = ()  # the document's front-matter sources
     reviewed: str | None = None  # when the document was last reviewed (front matter)
+    also_asked: tuple[str, ...] = ()  # on a section's first chunk: its other questions
 
 
 @dataclass(frozen=True)

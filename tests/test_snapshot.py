@@ -25,7 +25,7 @@ def _copy(bot, settings, tmp_path):
 def test_an_assistant_opened_from_its_snapshot_answers_the_same(bot, settings, tmp_path):
     local = _copy(bot, settings, tmp_path)
     (folder,) = (local.data_dir / "snapshots").iterdir()
-    assert (folder / "chunks.json").is_file() and (folder / "headings.npy").is_file()
+    assert (folder / "chunks.json").is_file() and (folder / "headings.npz").is_file()
     reopened = Assistant.load(local, progress=False)
     reopened.store.all_chunks = None  # proof that opening did not fetch every chunk again
     reopened.refresh()
