@@ -137,8 +137,20 @@ def focus(question: str) -> str:
     """
     if len(question.split()) < 35:
         return question
-    asked = [q.strip() for q in _QUESTION.findall(question) if len(q.split()) >= 3]
-    return " ".join(asked[-2:]) if asked else question
+    found = [m for m in _QUESTION.finditer(question) if len(m.group().split()) >= 3]
+    if not found:
+        return question
+    asked = " ".join(m.group().strip() for m in found[-2:])
+    if _REFERS_BACK.search(asked):
+        # "How should I set it up?": the sentence before says what "it" is.
+        before = split_sentences(question[:found[-2:][0].start()])
+        if before:
+            asked = f"{before[-1]} {asked}"
+    return asked
+
+
+# A question that points back into the story ("set it up", "is this normal").
+_REFERS_BACK = re.compile(r"\b(?:it|this|that|these|those|they|them|him|her)\b", re.IGNORECASE)
 
 
 def is_list_question(question: str) -> bool:
