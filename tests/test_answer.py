@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from assistant.answer import compose, ungrounded_sentences, unresolved_markers
+from assistant.answer import compose, focus, ungrounded_sentences, unresolved_markers
 from assistant.types import Chunk, Citation, Hit
 
 
@@ -122,3 +122,23 @@ def test_a_label_heading_is_not_scored_against_the_question():
     # passages are compared on their sentences alone
     assert best_passage(cands, [0.6, 0.95, 0.3]) == 1
     assert best_passage(cands, [0.6, None, 0.3]) == best_passage(cands, None) == 0
+
+
+STORY = ("I coach a footballer who had knee surgery a year ago and has been signed off by his "
+         "physio, but he still favours his left leg and his right thigh is visibly smaller. On "
+         "the normal leg press I can see him shifting to the left every single set. I'm thinking "
+         "of adding single-leg leg press to even things up. How should I set it up for him?")
+
+
+def test_focus_finds_the_question_at_the_end_of_a_story():
+    short = "How deep should I go on the leg press?"
+    assert focus(short) == short
+    story = STORY.replace("How should I set it up for him?",
+                          "How much weight should a beginner put on the single-leg press?")
+    assert focus(story) == "How much weight should a beginner put on the single-leg press?"
+
+
+def test_a_question_that_points_back_keeps_the_sentence_it_points_to():
+    # "set it up": without the sentence before, "it" could be anything.
+    assert focus(STORY) == ("I'm thinking of adding single-leg leg press to even things up. "
+                            "How should I set it up for him?")
