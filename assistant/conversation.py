@@ -55,7 +55,7 @@ def validate(message: object, history: object, max_chars: int, max_turns: int
     return message, clean
 
 
-_SYMPTOM = r"(?:numb\w*|tingl\w*|pins and needles|leg pain|shooting pain|pain down (?:my|the) leg)"
+_SYMPTOM = r"(?:numb\w*|tingl\w*|pins and needles|leg pains?|shooting pains?|pain down (?:my|the) legs?)\b"
 _DENIED = re.compile(
     rf"\b(?:no|not|without|never|zero|nor|n't)\s+(?:any\s+|feeling\s+|feel\s+|really\s+)?"
     rf"{_SYMPTOM}(?:\s*(?:,|or|and|/|nor)\s*(?:any\s+)?{_SYMPTOM})*",

@@ -42,3 +42,7 @@ def test_denied_symptoms_do_not_steer_retrieval():
         ", just a tight lower back"
     assert drop_denied_symptoms("not numb or tingly, my quads burn") == ", my quads burn"
     assert drop_denied_symptoms("my leg goes numb") == "my leg goes numb"
+    # A plural is removed whole, never leaving its "s" behind in the query.
+    assert drop_denied_symptoms("90% better, with no pain down the legs and no numbness.") == \
+        "90% better, with and ."
+    assert drop_denied_symptoms("no leg pains, sore quads") == ", sore quads"
