@@ -266,10 +266,17 @@ class Assistant:
             return self._hits_for(prepared.triage.route, prepared.query, prepared.vector)
 
     def as_langchain_retriever(self, k: int | None = None):
-        """This assistant's hybrid retrieval as a LangChain retriever."""
+        """This assistant's hybrid retrieval as a LangChain retriever (`k` defaults to top_k)."""
         from .langchain_retriever import GuidanceRetriever
 
-        return GuidanceRetriever(assistant=self, k=k or self.settings.top_k)
+        return GuidanceRetriever(assistant=self, k=self.settings.top_k if k is None else k)
+
+    def as_chain(self):
+        """`ask` as a LangChain Runnable: {"input", "chat_history"} in; the answer, route,
+        reasons, citations and cited passages ("context") out."""
+        from .chain import guidance_chain
+
+        return guidance_chain(self)
 
     def _sentence_vectors(self, hits: Sequence[Hit]) -> dict[str, np.ndarray]:
         missing = [h.chunk.id for h in hits if h.chunk.id not in self._sentences]

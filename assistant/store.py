@@ -2,7 +2,8 @@
 
 Embedded mode uses a `PersistentClient` under `data_dir`; server mode (`CHROMA_HOST` set)
 uses an `HttpClient`, so many stateless app replicas can share one index. Chroma is always
-given our vectors: its default embedding function would try to download a model.
+given our vectors; the collections record our embedding function (`chroma_embedding`) so
+that text queries from outside use our model, not Chroma's default (which downloads one).
 Two collections: chunks (one vector per passage) and their sentences (vectors used to
 pick the sentences of an answer without embedding them per question).
 """
@@ -130,9 +131,13 @@ class ChunkStore:
     def _collection(self, suffix: str = ""):
         collection = self._collections.get(suffix)
         if collection is None:
+            from .chroma_embedding import embedding_function
+
             collection = self.client.get_or_create_collection(
                 name=self.settings.collection + suffix,
-                embedding_function=None,
+                # Never called here (we pass vectors); a new collection records it, so
+                # opening the index elsewhere and querying by text uses our offline model.
+                embedding_function=embedding_function(self.settings),
                 configuration={"hnsw": {"space": "cosine"}},
             )
             self._collections[suffix] = collection
