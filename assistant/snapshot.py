@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexical import LexicalIndex
 from .asked import QuestionIndex
+from .lexical import LexicalIndex
 from .types import Chunk
 
 log = logging.getLogger(__name__)
