@@ -27,9 +27,19 @@ def settings_for(data_dir: Path, **overrides):
 
 
 def open_assistant(data_dir: Path = BENCH_DATA_DIR):
-    """The engine as every surface loads it (builds the index and ONNX export if missing)."""
+    """The engine as every surface loads it (builds the index and ONNX export if missing),
+    over the corpus as it is now: a kept index is brought up to date first, in a child
+    process (`assistant ingest`, incremental), so the figures never measure an old corpus
+    and torch never loads in the process that is measured."""
+    import os
+    import subprocess
+
     from assistant.engine import Assistant
 
+    if (Path(data_dir) / "chroma").exists():
+        subprocess.run([sys.executable, "-m", "assistant", "ingest"], check=True,
+                       stdout=subprocess.DEVNULL,
+                       env={**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)})
     return Assistant.load(settings_for(data_dir), progress=False)
 
 
