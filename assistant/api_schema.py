@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .settings import Settings
 from .types import Route
+from .web.requests import HISTORY_CHARS_FACTOR
 
 
 class Turn(BaseModel):
@@ -23,8 +24,10 @@ class Turn(BaseModel):
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    message: str = Field(min_length=1, description="The member's question.")
-    history: list[Turn] = Field(default_factory=list, description="Earlier turns, oldest first.")
+    message: str = Field(min_length=1, description="The member's question. Its length limits "
+                         "apply once surrounding whitespace is stripped.")
+    history: list[Turn] | None = Field(default_factory=list, description="Earlier turns, "
+                                       "oldest first; null means none.")
 
 
 class CitationOut(BaseModel):
@@ -72,13 +75,17 @@ def openapi(settings: Settings, version: str) -> dict:
     """The OpenAPI 3.1 document for /api/ask, /api/feedback, /healthz and /metrics."""
     ask = AskRequest.model_json_schema(ref_template="#/components/schemas/{model}")
     ask["properties"]["message"]["maxLength"] = settings.max_message_chars
-    ask["properties"]["history"]["maxItems"] = settings.max_history_turns
+    history = next(s for s in ask["properties"]["history"]["anyOf"] if s.get("type") == "array")
+    history["maxItems"] = settings.max_history_turns
     schemas = {"AskRequest": ask}
     for model in (Turn, Reply, CitationOut, FeedbackRequest, Votes, Health, Error):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
     schemas.update(ask.pop("$defs", {}))
+    # A turn may be longer than a message: earlier answers are quoted back in history.
+    schemas["Turn"]["properties"]["content"]["maxLength"] = (
+        settings.max_message_chars * HISTORY_CHARS_FACTOR)
 
     def body(name: str) -> dict:
         return {"required": True, "content": {"application/json": {

@@ -17,7 +17,11 @@ def test_the_schema_covers_our_routes_only_with_the_configured_limits(bot, setti
     assert set(doc["paths"]) == {"/api/ask", "/api/feedback", "/healthz", "/metrics"}
     ask = doc["components"]["schemas"]["AskRequest"]
     assert ask["properties"]["message"]["maxLength"] == 1500
-    assert ask["properties"]["history"]["maxItems"] == settings.max_history_turns
+    turns = [s for s in ask["properties"]["history"]["anyOf"] if s.get("type") == "array"]
+    assert turns[0]["maxItems"] == settings.max_history_turns
+    assert {"type": "null"} in ask["properties"]["history"]["anyOf"]  # null = no history
+    # A history turn's own cap, which the server enforces too (web/requests.py).
+    assert doc["components"]["schemas"]["Turn"]["properties"]["content"]["maxLength"] == 15000
     for name in ("Reply", "CitationOut", "Turn", "Error", "Health", "Votes", "FeedbackRequest"):
         assert name in doc["components"]["schemas"], name
     assert "gradio" not in str(doc["paths"]).lower()

@@ -209,8 +209,8 @@ def valid_once_normalised(body: object) -> bool:
 def filter_failure(context, failure, case, response) -> bool:
     """Judge /api/ask's "invalid data accepted" (ST201) and "valid data refused" (ST202) by
     the body the server checks, once normalised; every other failure stands. (The document
-    could say it all: `history: list[Turn] | None`, a turn's `maxLength`, and that the
-    message's limits apply once it is stripped.)"""
+    states `"history": null` and a turn's `maxLength`; that the message's limits apply once
+    it is stripped it can only say in words.)"""
     if case.operation.path != "/api/ask" or failure.code not in ("ST201", "ST202"):
         return True
     return valid_once_normalised(case.body) == (failure.code == "ST202")
