@@ -137,13 +137,13 @@ def focus(question: str) -> str:
     """
     if len(question.split()) < 35:
         return question
-    found = [m for m in _QUESTION.finditer(question) if len(m.group().split()) >= 3]
-    if not found:
+    last = [m for m in _QUESTION.finditer(question) if len(m.group().split()) >= 3][-2:]
+    if not last:
         return question
-    asked = " ".join(m.group().strip() for m in found[-2:])
+    asked = " ".join(m.group().strip() for m in last)
     if _REFERS_BACK.search(asked):
         # "How should I set it up?": the sentence before says what "it" is.
-        before = split_sentences(question[:found[-2:][0].start()])
+        before = split_sentences(question[:last[0].start()])
         if before:
             asked = f"{before[-1]} {asked}"
     return asked

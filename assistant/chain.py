@@ -40,10 +40,12 @@ class ChainOutput(TypedDict):
 def guidance_chain(assistant: Any) -> Runnable[ChainInput, ChainOutput]:
     """A Runnable over `assistant.ask`; invoke, batch, ainvoke and stream all work."""
 
+    passages = _Passages(assistant)
+
     def answer(request: ChainInput) -> ChainOutput:
         message, history = _unpack(request)
         reply = assistant.ask(message, history)
-        return {"input": message, "context": _cited(assistant, reply.citations),
+        return {"input": message, "context": _cited(assistant, passages(), reply.citations),
                 "answer": reply.text, "route": reply.route,
                 "citations": [asdict(c) for c in reply.citations],
                 "reasons": list(reply.reasons)}
@@ -70,9 +72,24 @@ def _turn(turn: object) -> object:
     return turn
 
 
-def _cited(assistant: Any, citations: tuple[Citation, ...]) -> list[Document]:
+class _Passages:
+    """(doc id, passage text) -> stored chunk, rebuilt only when the index version changes
+    (a citation names its passage by text; the chain must not scan every chunk per call)."""
+
+    def __init__(self, assistant: Any):
+        self.assistant, self.version, self.by_text = assistant, object(), {}
+
+    def __call__(self) -> Mapping[tuple[str, str], Chunk]:
+        version = self.assistant.index_version
+        if version != self.version:
+            self.by_text = {(c.doc_id, c.text): c for c in self.assistant.chunks()}
+            self.version = version
+        return self.by_text
+
+
+def _cited(assistant: Any, stored: Mapping[tuple[str, str], Chunk],
+           citations: tuple[Citation, ...]) -> list[Document]:
     """The cited passages as Documents with the retriever's metadata (plus `citation`: n)."""
-    stored = {(c.doc_id, c.text): c for c in assistant.chunks()}
     paths = source_paths(assistant)
     docs = []
     for cit in citations:

