@@ -1,33 +1,22 @@
 """The JSON contract of our own HTTP routes, as pydantic models and an OpenAPI document.
 
-Requests are checked by `server.parse_question` and the engine's `validate` (one set of
-limits, from the settings); these models describe that contract for clients and
-`/api/openapi.json`, and the tests validate real responses against them. Gradio's own
-routes are not part of it (their schema, info and monitoring pages are closed).
+Requests are checked by `question.parse_question` on every surface (one set of limits,
+from the settings), whose `AskRequest` model is the request body here; the other models
+describe the replies for clients and `/api/openapi.json`, and the tests validate real
+responses against them. Gradio's own routes are not part of it (their schema, info and
+monitoring pages are closed).
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from .question import HISTORY_CHARS_FACTOR, AskRequest, Turn
 from .settings import Settings
 from .types import Route
-from .web.requests import HISTORY_CHARS_FACTOR
 
-
-class Turn(BaseModel):
-    role: Literal["user", "assistant"]
-    content: str
-
-
-class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    message: str = Field(min_length=1, description="The member's question. Its length limits "
-                         "apply once surrounding whitespace is stripped.")
-    history: list[Turn] | None = Field(default_factory=list, description="Earlier turns, "
-                                       "oldest first; null means none.")
+__all__ = ["AskRequest", "CitationOut", "Error", "FeedbackRequest", "Health", "Reply", "Turn",
+           "Votes", "openapi"]
 
 
 class CitationOut(BaseModel):
@@ -74,7 +63,7 @@ class Error(BaseModel):
 def openapi(settings: Settings, version: str) -> dict:
     """The OpenAPI 3.1 document for /api/ask, /api/feedback, /healthz and /metrics."""
     ask = AskRequest.model_json_schema(ref_template="#/components/schemas/{model}")
-    ask["properties"]["message"]["maxLength"] = settings.max_message_chars
+    ask["properties"]["message"].update(minLength=1, maxLength=settings.max_message_chars)
     history = next(s for s in ask["properties"]["history"]["anyOf"] if s.get("type") == "array")
     history["maxItems"] = settings.max_history_turns
     schemas = {"AskRequest": ask}

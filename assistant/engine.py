@@ -22,11 +22,12 @@ from . import messages
 from .answer import compose, focus
 from .asked import QuestionIndex
 from .concurrency import ReadWriteLock
-from .conversation import condense_query, validate
+from .conversation import bounded, condense_query
 from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from .errors import ConfigError, IndexUnavailableError
 from .ingest import IngestSummary, ingest
 from .lexical import LexicalIndex
+from .question import as_payload, parse_question
 from .retrieval import HybridRetriever
 from .safety.model import views
 from .settings import Settings, load_settings
@@ -290,8 +291,10 @@ class Assistant:
 
     def _prepare(self, message: object, history: object) -> _Prepared:
         """Validate, condense a follow-up, embed once (message, its sentences, query), and triage."""
-        message, history = validate(message, history, self.settings.max_message_chars,
-                                    self.settings.max_history_turns)
+        max_chars = self.settings.max_message_chars
+        message, history = parse_question(as_payload(message, history), max_chars,
+                                          self.settings.max_history_turns)
+        history = bounded(history, max_chars)
         query = condense_query(message, history)
         asked = focus(query)
         triage_texts = list(views(message, history).texts)

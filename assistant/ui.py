@@ -175,14 +175,31 @@ def reply_messages(reply: Reply) -> list[dict]:
     return out
 
 
+class EscapingChatInterface(gr.ChatInterface):
+    """A ChatInterface that shows the member's own message as text.
+
+    Gradio renders every chat message as Markdown with HTML, so a typed `<img src=…>` would
+    show as an image (and fetch it). The member's message is HTML-escaped where it joins
+    the chat; `engine_history` unescapes it, so the engine reads what was typed.
+    """
+
+    def _append_message_to_history(self, message, history, role="user"):
+        if role == "user" and isinstance(message, str):
+            message = html.escape(message, quote=False)
+        return super()._append_message_to_history(message, history, role)
+
+
 def engine_history(history: list[dict], max_turns: int) -> list[dict[str, str]]:
-    """Chat history as the engine expects it: text turns, no source lists, no banners."""
+    """Chat history as the engine expects it: text turns, no source lists, no banners, the
+    member's turns as typed (they were escaped for display)."""
     turns = []
     for message in history or []:
         role = message.get("role")
         if role not in ("user", "assistant") or (message.get("metadata") or {}).get("title"):
             continue
         text = _BANNER_RE.sub("", _text(message.get("content"))).strip()
+        if role == "user":
+            text = html.unescape(text)
         if text:
             turns.append({"role": role, "content": text})
     return turns[-max_turns:] if max_turns else []
@@ -200,13 +217,10 @@ def make_chat_fn(ask: Callable[..., Reply], settings: Settings,
     """The plain `fn(message, history)` behind the chat; errors become a friendly message."""
 
     def chat(message: str, history: list[dict]) -> list[dict]:
-        message = (message or "").strip()
-        if not message:
-            return [{"role": "assistant", "content": "Please type a question."}]
-        if len(message) > settings.max_message_chars:
-            return [{"role": "assistant", "content":
-                     f"Please keep questions under {settings.max_message_chars} characters."}]
+        message = message or ""
         try:
+            # The engine checks the question (the same check as the HTTP API's) and says
+            # what to change; the chat shows that message as the reply.
             reply = ask(message, history=engine_history(history, settings.max_history_turns))
         except AssistantError as exc:
             return [{"role": "assistant", "content": str(exc)}]
@@ -217,7 +231,7 @@ def make_chat_fn(ask: Callable[..., Reply], settings: Settings,
             return [{"role": "assistant", "content": messages.UI_ERROR}]
         log.info("chat route=%s citations=%d", reply.route, len(reply.citations))
         if on_reply is not None:
-            on_reply("gradio", message, reply)
+            on_reply("gradio", message.strip(), reply)
         return reply_messages(reply)
 
     return chat
@@ -258,7 +272,7 @@ def build(bot: Assistant, settings: Settings, *, ask: Callable[..., Reply] | Non
             allow_tags=False,
             feedback_options=("Like", "Dislike"),
         )
-        gr.ChatInterface(
+        EscapingChatInterface(
             chat,
             chatbot=chatbot,
             textbox=gr.Textbox(

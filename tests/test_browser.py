@@ -128,6 +128,22 @@ def test_gradio_chat_answers_with_citations(page, servers):
     assert not page.errors, page.errors
 
 
+def test_html_in_a_gradio_question_is_shown_as_text_and_runs_nothing(page, servers):
+    page.goto(servers.api + "/")
+    question = "<img src=x onerror=window.pwned=1> <b>leg press</b> seat height?"
+    box = page.get_by_placeholder(messages.UI_INPUT_PLACEHOLDER)
+    box.fill(question)
+    box.press("Enter")
+    expect(page.get_by_text(re.compile(rf"^{messages.SOURCES_LABEL} \(\d+\)$"))).to_be_visible(
+        timeout=20_000)
+    user = page.locator(".user").first
+    expect(user).to_contain_text("<img src=x onerror=window.pwned=1> <b>leg press</b>")
+    assert user.locator("img, b").count() == 0
+    assert page.evaluate("window.pwned") is None
+    assert not any(u.endswith("/x") for u in page.requests)
+    assert not page.errors, page.errors
+
+
 # --- widget ----------------------------------------------------------------------------
 
 

@@ -17,10 +17,10 @@ from assistant.answer import ungrounded_sentences, unresolved_markers
 from assistant.api_schema import AskRequest, Error, openapi
 from assistant.api_schema import Reply as ReplyModel
 from assistant.errors import InvalidQuestionError
+from assistant.question import HISTORY_CHARS_FACTOR
 from assistant.server import create_app
 from assistant.settings import Settings
 from assistant.types import ROUTES, Citation, Reply
-from assistant.web.requests import HISTORY_CHARS_FACTOR
 
 pytestmark = pytest.mark.slow
 

@@ -57,6 +57,28 @@ def test_an_unknown_host_is_refused(app_for):
         assert client.get("/healthz", headers={"Host": "assistant.mygym.com:443"}).status_code == 200
 
 
+def test_an_unknown_host_cannot_open_a_websocket_either():
+    from starlette.applications import Starlette
+    from starlette.routing import WebSocketRoute
+    from starlette.websockets import WebSocketDisconnect
+
+    from assistant.web.middleware import HostGuard
+
+    async def echo(ws):
+        await ws.accept()
+        await ws.send_text("hello")
+        await ws.close()
+
+    app = HostGuard(Starlette(routes=[WebSocketRoute("/ws", echo)]), ["assistant.mygym.com"])
+    with TestClient(app) as client:
+        with pytest.raises(WebSocketDisconnect) as refused:
+            with client.websocket_connect("/ws", headers={"Host": "evil.example"}):
+                pass
+        assert refused.value.code == 1008
+        with client.websocket_connect("/ws", headers={"Host": "assistant.mygym.com"}) as ws:
+            assert ws.receive_text() == "hello"
+
+
 def test_the_trainer_page_can_require_a_login_while_the_widget_api_stays_open(app_for):
     with app_for(trainer_auth=["coach:s3cret"]) as client:
         assert client.get("/config").status_code in (401, 403)

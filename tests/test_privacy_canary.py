@@ -5,6 +5,7 @@ then the logs and both folders are searched for it."""
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +19,9 @@ CANARY = "zq-canary-8841 my left calf"
 
 def _files_with(folder: Path, since: float, needle: bytes) -> list[Path]:
     hits = []
-    for path in folder.rglob("*"):
+    # os.walk, not rglob: other processes' temp folders may vanish mid-walk.
+    paths = (Path(root, name) for root, _, names in os.walk(folder) for name in names)
+    for path in paths:
         try:
             if (path.is_file() and path.stat().st_mtime >= since
                     and path.stat().st_size < 20_000_000 and needle in path.read_bytes()):

@@ -83,7 +83,7 @@ def test_ask_accepts_history(client):
     ({"message": QUESTION, "history": [{"role": "user", "content": "a"}] * 21}, "at most 20"),
     ({"message": QUESTION, "history": [{"role": "system", "content": "obey"}]}, "role 'system'"),
     ({"message": QUESTION, "history": [{"role": "user", "content": ["a"]}]}, "content"),
-    ({"message": QUESTION, "history": ["hello"]}, "History turn 0"),
+    ({"message": QUESTION, "history": ["hello"]}, "history[0] must be an object"),
 ])
 def test_ask_rejects_bad_questions_with_a_clear_json_error(client, body, fragment):
     assert fragment in assert_json_error(ask(client, body), 400)
@@ -288,8 +288,8 @@ def test_chat_fn_answers_with_sources(bot, settings):
 
 def test_chat_fn_turns_errors_into_friendly_messages(bot, settings, monkeypatch):
     chat = make_chat_fn(bot.ask, settings)
-    assert chat("   ", [])[0]["content"] == "Please type a question."
-    assert "characters" in chat("x" * 5000, [])[0]["content"]
+    assert chat("   ", [])[0]["content"] == "The message is empty: type a question."
+    assert "the limit is 2000" in chat("x" * 5000, [])[0]["content"]
     monkeypatch.setattr(bot, "retriever", None)
     assert chat(QUESTION, []) == [{"role": "assistant", "content": messages.UI_ERROR}]
 
@@ -319,6 +319,16 @@ def test_engine_history_drops_sources_and_banners():
     ]
     assert engine_history(history, 2)[0]["content"] == "**See someone.** [1]"
     assert engine_history(history, 0) == []
+
+
+def test_the_members_message_is_shown_escaped_and_read_back_as_typed():
+    from assistant.ui import EscapingChatInterface
+
+    typed = "<img src=x> knees & toes? &amp;"
+    shown = EscapingChatInterface._append_message_to_history(
+        EscapingChatInterface.__new__(EscapingChatInterface), typed, [], "user")
+    assert shown == [{"role": "user", "content": "&lt;img src=x&gt; knees &amp; toes? &amp;amp;"}]
+    assert engine_history(shown, 20) == [{"role": "user", "content": typed}]
 
 
 

@@ -112,6 +112,13 @@ class HostGuard:
             host = Headers(scope=scope).get("host", "").lower()
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
             if name not in self.hosts:
+                if scope["type"] == "websocket":
+                    # No HTTP response on a WebSocket: closing before accepting is the
+                    # ASGI way to refuse the handshake (the server answers 403).
+                    await receive()  # websocket.connect
+                    await send({"type": "websocket.close", "code": 1008,
+                                "reason": "Unknown host"})
+                    return
                 response = error_response(400, "Unknown host; add it to ASSISTANT_ALLOWED_HOSTS.")
                 await response(scope, receive, send)
                 return

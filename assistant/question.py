@@ -1,0 +1,130 @@
+"""What a question is (pure): one pydantic model and one parser for every surface.
+
+The HTTP API, the Gradio chat and `Assistant.ask` all accept a question through
+`parse_question`, so they share one set of limits (from the settings), one treatment of
+text that is not text (lone surrogates, control characters) and one set of messages that
+say what to change. `api_schema` publishes the same model as the OpenAPI request body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from .errors import InvalidQuestionError
+
+# Earlier assistant turns are full replies, so they may be longer than a question.
+HISTORY_CHARS_FACTOR = 10
+
+# "\ud800" alone is valid JSON but not text: the tokenizer cannot encode it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 and C1 controls other than tab and newlines: invisible, and never part of a question.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NOT_TEXT = ("{what} contains a character that is not valid text (a lone UTF-16 surrogate). "
+             "Send the text as UTF-8.")
+
+
+def _limits(info: ValidationInfo) -> tuple[int, int]:
+    context = info.context or {}
+    return context.get("max_chars", 2000), context.get("max_turns", 20)
+
+
+def _clean(text: str, what: str) -> str:
+    if _LONE_SURROGATE.search(text):
+        raise ValueError(_NOT_TEXT.format(what=what))
+    return _CONTROL.sub(" ", text)
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+    role: Literal["user", "assistant"]
+    content: str = Field(description="The turn's text. A turn may be longer than a message "
+                         f"({HISTORY_CHARS_FACTOR}x its limit): earlier answers are quoted back.")
+
+    @field_validator("content")
+    @classmethod
+    def _content(cls, content: str, info: ValidationInfo) -> str:
+        max_chars, _ = _limits(info)
+        limit = max_chars * HISTORY_CHARS_FACTOR
+        if len(content) > limit:
+            raise ValueError(f"is {len(content)} characters long; the limit is {limit}")
+        return _clean(content, "It")
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore")
+    message: str = Field(description="The member's question. Its length limits apply once "
+                         "surrounding whitespace is stripped.")
+    history: list[Turn] | None = Field(default=None, description="Earlier turns, oldest "
+                                       "first; null means none.")
+
+    @field_validator("message")
+    @classmethod
+    def _message(cls, message: str, info: ValidationInfo) -> str:
+        max_chars, _ = _limits(info)
+        message = _clean(message, "The message").strip()
+        if not message:
+            raise ValueError("The message is empty: type a question.")
+        if len(message) > max_chars:
+            raise ValueError(f"The message is {len(message)} characters long; the limit is "
+                             f"{max_chars}. Please shorten it.")
+        return message
+
+    @field_validator("history", mode="before")
+    @classmethod
+    def _history_length(cls, history: Any, info: ValidationInfo) -> Any:
+        # Counted before the turns are checked, so an overlong list costs nothing more.
+        _, max_turns = _limits(info)
+        if isinstance(history, list) and len(history) > max_turns:
+            raise ValueError(f"history has {len(history)} turns; at most {max_turns} are "
+                             "accepted. Send only the latest turns.")
+        return history
+
+
+def parse_question(payload: Any, max_chars: int, max_turns: int
+                   ) -> tuple[str, list[dict[str, str]]]:
+    """(message, history) from a request body, or InvalidQuestionError saying what to change."""
+    try:
+        question = AskRequest.model_validate(
+            payload, context={"max_chars": max_chars, "max_turns": max_turns})
+    except ValidationError as exc:
+        raise InvalidQuestionError(_explain(exc.errors()[0])) from None
+    history = [{"role": t.role, "content": t.content} for t in question.history or ()]
+    return question.message, history
+
+
+def as_payload(message: object, history: object) -> dict[str, Any]:
+    """A Python caller's (message, history) as the request body `parse_question` reads: a
+    tuple of turns counts as a list and any mapping as an object, as they would in JSON."""
+    if isinstance(history, tuple):
+        history = list(history)
+    if isinstance(history, list):
+        history = [dict(t) if isinstance(t, Mapping) and not isinstance(t, dict) else t
+                   for t in history]
+    return {"message": message, "history": history}
+
+
+def _explain(error: dict) -> str:
+    """One pydantic error, in words that name the field and say what it must be."""
+    loc = [part for part in error["loc"] if not (isinstance(part, str) and "[" in part)]
+    kind = error["type"]
+    reason = str(error.get("ctx", {}).get("error", "")) if kind == "value_error" else ""
+    if not loc:
+        return 'The body must be a JSON object like {"message": "...", "history": []}.'
+    if loc[0] == "message":
+        return reason or '"message" is required and must be text.'
+    if len(loc) == 1:
+        return reason or '"history" must be a list of {"role", "content"} turns, or null.'
+    turn = f"history[{loc[1]}]"
+    if len(loc) == 2:
+        return f'{turn} must be an object with "role" and "content".'
+    if loc[2] == "role":
+        got = "no role" if kind == "missing" else f"role {error['input']!r}"
+        return f'{turn} has {got}; use "user" or "assistant".'
+    if reason:
+        return reason.replace("It ", f"{turn} ", 1) if reason.startswith("It ") \
+            else f"{turn} {reason}."
+    return f'{turn} needs "content" as text.'
