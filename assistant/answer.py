@@ -173,7 +173,7 @@ def _unlabelled(sentence: str) -> str:
     return text[m.end():] if m else text
 
 
-class _Cite:
+class Cite:
     """Numbers passages in the order the answer first cites them."""
 
     def __init__(self, hits: Sequence[Hit]):
@@ -192,7 +192,7 @@ class _Cite:
         return self.numbers[h]
 
 
-def _list_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite,
+def _list_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: Cite,
                  forced: bool = False, lead: int | None = None) -> str | None:
     """Lead-in plus bullet items from the best passage that has a list, when it is on topic
     (`forced`: whenever a passage has one, e.g. the urgent-help list under an emergency)."""
@@ -242,7 +242,7 @@ def best_passage(cands: Sequence[_Candidate],
     return max(best, key=score)
 
 
-def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: _Cite, max_sentences: int,
+def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: Cite, max_sentences: int,
                  question: str, lead: int | None = None) -> str:
     """A contiguous span of the best passage, from its first sentence on the question to about
     `MAX_WORDS` words; a sentence that leans on the one before it comes with it. Other
@@ -304,7 +304,7 @@ def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
                         - (HEDGE_PENALTY if _HEDGE.search(c.text) else 0), c.vector) for c in cands]
     if not cands:
         return "", ()
-    cite = _Cite(hits)
+    cite = Cite(hits)
     lead = best_passage(cands, heading_similarity)
     wants_list = is_list_question(question) and not skip_about_reader if as_list is None else as_list
     text = _list_answer(cands, hits, cite, forced=bool(as_list), lead=lead) if wants_list else None

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import messages
-from .answer import compose, focus
+from .answer import Cite, compose, focus
 from .asked import QuestionIndex
 from .concurrency import ReadWriteLock
 from .conversation import bounded, condense_query
 from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
-from .errors import ConfigError, IndexUnavailableError
+from .errors import ConfigError, GenerationError, IndexUnavailableError
+from .generation import Generator, make_generator
+from .grounding import check_answer, enough
 from .ingest import IngestSummary, ingest
 from .lexical import LexicalIndex
 from .question import as_payload, parse_question
@@ -124,8 +126,11 @@ class Assistant:
     """Holds the expensive resources (model, store, BM25); `ask` is cheap after `load`."""
 
     def __init__(self, settings: Settings, store: ChunkStore, query_embedder: Embedder,
-                 triager=None, *, ingest_embedder: Embedder | None = None):
+                 triager=None, *, ingest_embedder: Embedder | None = None,
+                 generator: Generator | None = None):
         self.settings = settings
+        # Optional LLM answers (ASSISTANT_LLM_BASE_URL); None = extractive only, the default.
+        self.generator = generator if generator is not None else make_generator(settings)
         self.store = store
         self.query_embedder = query_embedder
         self.ingest_embedder = ingest_embedder
@@ -358,10 +363,13 @@ class Assistant:
             p = self._prepare(message, history)
             t1 = time.perf_counter()
             try:
-                reply = self._respond(p)
+                reply, hits = self._respond(p)
             except IndexUnavailableError as exc:
                 self.index_error = str(exc)
                 raise
+        if self.generator is not None and reply.route == "answer" and hits:
+            # Outside the index lock: a slow model must not hold up a re-index.
+            reply = self._generated(p.asked or p.query, hits, reply)
         t2 = time.perf_counter()
         timings = {**p.timings, "answer_ms": (t2 - t1) * 1e3, "total_ms": (t2 - t0) * 1e3}
         log.info("route=%s citations=%d ms=%.1f", reply.route, len(reply.citations),
@@ -404,23 +412,24 @@ class Assistant:
         blended = vector + self.query_embedder.embed([named])[0]
         return f"{named}: {query}", blended / max(float(np.linalg.norm(blended)), 1e-9)
 
-    def _respond(self, p: _Prepared) -> Reply:
+    def _respond(self, p: _Prepared) -> tuple[Reply, Sequence[Hit]]:
+        """The extractive reply, and the passages an "answer" was composed from (for the LLM)."""
         triage, query, vector = p.triage, p.query, p.vector
         reasons = tuple(triage.reasons)
         route = triage.route
         if triage.language is not None:
             # A message we cannot read: never a silent answer or refusal (design.md).
-            return Reply(route, messages.unreadable_notice(triage.language,
-                                                           self.settings.emergency_number), (), reasons)
+            notice = messages.unreadable_notice(triage.language, self.settings.emergency_number)
+            return Reply(route, notice, (), reasons), ()
         if route == "out_of_scope":
-            return Reply("out_of_scope", messages.OUT_OF_SCOPE, (), reasons)
+            return Reply("out_of_scope", messages.OUT_OF_SCOPE, (), reasons), ()
         if route == "emergency":
             # Only the urgent-help passage: no exercise advice under an emergency.
             first = messages.EMERGENCY_FIRST_LINE.format(
                 number=self.settings.emergency_number, reasons=messages.join_reasons(reasons))
             body, citations = self._urgent_guidance(query, vector)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
-            return Reply("emergency", text, citations, reasons)
+            return Reply("emergency", text, citations, reasons), ()
 
         if route == "professional":
             named = [r for r in reasons if not r.startswith("\u201c")]
@@ -430,13 +439,13 @@ class Assistant:
                 first += " " + messages.NO_MEDICATION
             symptom = self._symptom_query(reasons, query, vector)
             if symptom is None:
-                return Reply("professional", first, (), reasons)
+                return Reply("professional", first, (), reasons), ()
             asks = p.asked_vector is not None and bool(_QUESTION.search(p.asked))
             # Found for the symptom alone: heading matches for the question made these worse
             # (blind dev round 5: 4 replies, -1.0 and -0.75).
             hits = self._hits_for(route, *symptom)
             if not self._relevant(hits):
-                return Reply("professional", first, (), reasons)
+                return Reply("professional", first, (), reasons), ()
             compose_for = symptom
             if asks:
                 # The member asked something: answer it, from guidance found for the symptom too.
@@ -445,7 +454,7 @@ class Assistant:
             body, citations = self._compose(*compose_for, hits, self.settings.max_answer_sentences,
                                             referral=True)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
-            return Reply("professional", text, citations, reasons)
+            return Reply("professional", text, citations, reasons), ()
 
         hits = self._hits_for(route, query, vector, p.asked_vector)
         relevant = self._relevant(hits)
@@ -456,8 +465,31 @@ class Assistant:
                                             if p.asked_vector is not None else vector, hits,
                                             self.settings.max_answer_sentences)
         if not body:
-            return Reply("out_of_scope", messages.NOT_COVERED, (), reasons + (messages.NOT_COVERED_REASON,))
-        return Reply("answer", body, citations, reasons)
+            reasons += (messages.NOT_COVERED_REASON,)
+            return Reply("out_of_scope", messages.NOT_COVERED, (), reasons), ()
+        return Reply("answer", body, citations, reasons), hits
+
+    def _generated(self, question: str, hits: Sequence[Hit], extractive: Reply) -> Reply:
+        """The model's answer over the same passages, kept only if it checks out
+        (`grounding`); otherwise the extractive answer, with a reason that says why."""
+        passages = [h.chunk.text for h in hits]
+        try:
+            text = self.generator.generate(question, passages)
+            checked = check_answer(text, dict(enumerate(passages, 1)), self.query_embedder.embed)
+        except GenerationError as exc:
+            log.warning("LLM answer not used: %s", exc)  # the reason only, never the text
+            why = messages.LLM_FAILED_REASON.format(why=exc)
+            return Reply("answer", extractive.text, extractive.citations, (*extractive.reasons, why))
+        if not enough(checked):
+            dropped = sum(not c.supported for c in checked)
+            log.info("LLM answer not used: %d of %d sentences unsupported", dropped, len(checked))
+            why = messages.LLM_UNCHECKED_REASON.format(dropped=dropped, total=len(checked))
+            return Reply("answer", extractive.text, extractive.citations, (*extractive.reasons, why))
+        cite = Cite(hits)
+        sentences = [c.text + " " + "".join(f"[{cite(n - 1)}]" for n in c.cited)
+                     for c in checked if c.supported]
+        return Reply("answer", " ".join(sentences), tuple(cite.citations),
+                     (*extractive.reasons, messages.LLM_CHECKED_REASON))
 
     def _urgent_guidance(self, query: str, vector: np.ndarray) -> tuple[str, tuple]:
         """The urgent-help passage with its list, cited. It is held in memory, so an index

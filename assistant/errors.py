@@ -19,3 +19,8 @@ class IndexUnavailableError(AssistantError):
 
 class InvalidQuestionError(AssistantError):
     """The question or history is malformed (empty, too long, wrong shape)."""
+
+
+class GenerationError(AssistantError):
+    """The optional language model failed (timeout, server error); the extractive answer
+    is shown instead, so a member never sees this."""

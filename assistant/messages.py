@@ -12,6 +12,13 @@ DISCLAIMER = (
 
 # Shown when the best passage is below the relevance threshold.
 NOT_COVERED_REASON = "not covered by the guidance"  # the reason on such replies
+
+# Reasons on an "answer" when LLM answers are on (ASSISTANT_LLM_BASE_URL): whether the text
+# is the model's (every sentence checked) or the quoted guidance, and why.
+LLM_CHECKED_REASON = "written by a language model; every sentence checked against the passage it cites"
+LLM_UNCHECKED_REASON = ("quoted from the guidance: {dropped} of the language model's {total} "
+                        "sentences could not be checked against the passages")
+LLM_FAILED_REASON = "quoted from the guidance: {why}"
 NOT_COVERED = (
     "I'm sorry, my guidance doesn't cover that. I can help with back pain and leg "
     "numbness around the leg press: setup and form, choosing the weight, warming up, "

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]  # the source checkout (eval/, bench/)
@@ -111,6 +111,24 @@ class Settings(BaseSettings):
     emergency_number: str = Field(
         default="your local emergency number",
         description="What emergency replies tell people to call, e.g. `999` or `112`.",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="OpenAI-compatible server for optional LLM answers, e.g. "
+        "`https://api.openai.com/v1` or Ollama's `http://127.0.0.1:11434/v1`; unset = "
+        "extractive answers only. Every generated sentence is checked against the passage "
+        "it cites; anything that fails falls back to the extractive answer.",
+    )
+    llm_model: str = Field(default="gpt-4o-mini", description="Model name sent to that server.")
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="API key for that server (none for a local one)."
+    )
+    llm_timeout_s: float = Field(
+        default=20.0, gt=0, le=300,
+        description="Seconds to wait for the model before showing the extractive answer.",
+    )
+    llm_max_tokens: int = Field(
+        default=300, ge=16, le=4096, description="Most tokens the model may write per answer."
     )
     workers: int = Field(
         default=0, ge=0, le=64,

@@ -93,7 +93,7 @@ def test_a_referral_raised_only_by_the_learned_stage_does_not_quote_the_member_b
 
     p = bot._prepare("how soon can I go back to the gym? it's been about 2 weeks", [])
     quoted = Triage("professional", ("\u201cit's been about 2 weeks\u201d",))
-    reply = bot._respond(type(p)(p.message, p.query, p.vector, quoted, {}, p.asked, p.asked_vector))
+    reply, _ = bot._respond(type(p)(p.message, p.query, p.vector, quoted, {}, p.asked, p.asked_vector))
     assert reply.route == "professional"
     assert reply.text.startswith(messages.PROFESSIONAL_UNNAMED_LINE)
     assert "You mentioned" not in reply.text

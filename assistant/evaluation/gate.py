@@ -37,6 +37,7 @@ HIGHER_IS_BETTER: dict[str, bool | None] = {
     "fresh_meta": False,
     "fresh_refused": False,
     "fresh_lists_as_bullets": True,
+    "llm_answer_share": None,
 }
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..messages import LLM_CHECKED_REASON
 from ..types import ROUTES, SEVERITY
 
 Score = float | None
@@ -413,3 +414,10 @@ def by_group(
             row[name] = average(scores[i] for i in idx)
         table[label] = row
     return table
+
+
+def llm_answer_share(routes: Sequence[str], reasons: Sequence[Sequence[str]]) -> float | None:
+    """Of the "answer" replies, the share whose text the language model wrote and the
+    checks let through (the rest fell back to quoted guidance). None: no answers."""
+    answered = [r for route, r in zip(routes, reasons, strict=True) if route == "answer"]
+    return sum(LLM_CHECKED_REASON in r for r in answered) / len(answered) if answered else None

@@ -35,6 +35,7 @@ LABELS = {
     "fresh_meta": "fresh set: replies talking about sources",
     "fresh_refused": "fresh set: on-topic questions refused",
     "fresh_lists_as_bullets": "fresh set: list questions as bullets",
+    "llm_answer_share": "answers written by the LLM (checked)",
 }
 GROUP_COLUMNS = ("n", "hit@1", "hit@3", "mrr", "ndcg@5", "key_fact_recall",
                  "context_fact_recall", "faithfulness",

@@ -422,15 +422,23 @@ def summarise(
 # ---------------------------------------------------------------- variants (--compare)
 
 
+# `--compare extractive,llm`: the same settings with LLM answers off, and as configured.
+ANSWER_MODES: dict[str, dict[str, Any]] = {"extractive": {"llm_base_url": None}, "llm": {}}
+
+
 def parse_variants(spec: str) -> list[tuple[str, dict[str, Any]]]:
     """'dense,bm25,hybrid+top_k=6,chunk_max_chars=400' -> [(name, settings overrides)].
 
     Each comma-separated item is a retrieval mode and/or ``field=value`` settings joined
-    with ``+``.
+    with ``+``, or an answer mode: ``extractive`` (LLM answers off) or ``llm`` (the
+    configured ASSISTANT_LLM_BASE_URL, which must be set).
     """
     variants = []
     for item in (part.strip() for part in spec.split(",")):
         if not item:
+            continue
+        if item in ANSWER_MODES:
+            variants.append((item, dict(ANSWER_MODES[item])))
             continue
         update: dict[str, Any] = {}
         for piece in item.split("+"):
@@ -598,6 +606,9 @@ def _main(args: argparse.Namespace, preloaded: Any = None) -> int:
 
     base = preloaded.settings if preloaded is not None and not args.compare else Settings()
     variants = parse_variants(args.compare) if args.compare else [(base.retrieval_mode, {})]
+    if any(name == "llm" for name, _ in variants) and not base.llm_base_url:
+        raise DatasetError("--compare llm needs a language model: set ASSISTANT_LLM_BASE_URL "
+                           "(and ASSISTANT_LLM_MODEL) to an OpenAI-compatible server")
     boilerplate = fixed_wording()
     runs: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
@@ -613,6 +624,9 @@ def _main(args: argparse.Namespace, preloaded: Any = None) -> int:
             progress = False if args.no_progress else None
             results, triaged = evaluate(bot, qa, triage, progress=progress, desc=name)
             summary = summarise(results, triaged, corpus, boilerplate)
+            summary["headline"]["llm_answer_share"] = m.llm_answer_share(
+                [r.route for r in results], [r.reasons for r in results]
+            ) if settings.llm_base_url else None
             fresh = args.fresh or _project_path("eval/qa_fresh_dev.jsonl")
             if not args.no_fresh and not args.limit and fresh.is_file():
                 summary["headline"].update(fresh_headline(bot, fresh))
