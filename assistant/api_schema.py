@@ -9,9 +9,9 @@ monitoring pages are closed).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from .question import HISTORY_CHARS_FACTOR, AskRequest, Turn
+from .question import HISTORY_CHARS_FACTOR, AskRequest, FeedbackRequest, Turn
 from .settings import Settings
 from .types import Route
 
@@ -35,12 +35,6 @@ class Reply(BaseModel):
     answer: str = Field(description="Markdown with [n] markers that refer to `citations`.")
     citations: list[CitationOut]
     reasons: list[str] = Field(description="Why this route, in plain words.")
-
-
-class FeedbackRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    helpful: bool
-    route: Route = "answer"
 
 
 class Votes(BaseModel):

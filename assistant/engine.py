@@ -243,12 +243,18 @@ class Assistant:
         return list(self._chunks.values())
 
     def stats(self) -> dict:
-        """Readiness for /healthz: chunks loaded and the index still answering."""
-        if self.index_error is None:
-            try:
-                self.store.count()
-            except IndexUnavailableError as exc:
-                self.index_error = str(exc)
+        """Readiness for /healthz: chunks loaded and the index answering now.
+
+        Probed on every call (a count, cheap): a store that failed and came back (a Chroma
+        server restarted) makes this replica ready again without a restart."""
+        try:
+            self.store.count()
+        except IndexUnavailableError as exc:
+            self.index_error = str(exc)
+        else:
+            if self.index_error is not None:
+                log.info("the index answers again; ready")
+            self.index_error = None
         return {
             # Not ready once the index has failed under a question: a load balancer should
             # stop sending traffic here (urgent-care replies still work meanwhile).
@@ -443,7 +449,14 @@ class Assistant:
             asks = p.asked_vector is not None and bool(_QUESTION.search(p.asked))
             # Found for the symptom alone: heading matches for the question made these worse
             # (blind dev round 5: 4 replies, -1.0 and -0.75).
-            hits = self._hits_for(route, *symptom)
+            try:
+                hits = self._hits_for(route, *symptom)
+            except IndexUnavailableError as exc:
+                # The referral stands without the index: its first line is all that must
+                # reach the member; the guidance under it is a bonus.
+                log.error("index unavailable under a referral: %s", type(exc).__name__)
+                self.index_error = str(exc)
+                return Reply("professional", first, (), reasons), ()
             if not self._relevant(hits):
                 return Reply("professional", first, (), reasons), ()
             compose_for = symptom

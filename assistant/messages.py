@@ -13,6 +13,12 @@ DISCLAIMER = (
 # Shown when the best passage is below the relevance threshold.
 NOT_COVERED_REASON = "not covered by the guidance"  # the reason on such replies
 
+# What a member (and anyone probing /healthz) is told when the index fails: no paths or
+# exception text, which go to the server log. Urgent-care replies do not need the index.
+INDEX_UNAVAILABLE = ("The guidance is unavailable right now; please try again in a minute. "
+                     "If this is urgent, call your local emergency number or go to A&E.")
+INDEX_UNAVAILABLE_HEALTH = "the guidance index is unavailable (details in the server log)"
+
 # Reasons on an "answer" when LLM answers are on (ASSISTANT_LLM_BASE_URL): whether the text
 # is the model's (every sentence checked) or the quoted guidance, and why.
 LLM_CHECKED_REASON = "written by a language model; every sentence checked against the passage it cites"

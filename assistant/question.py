@@ -1,4 +1,5 @@
-"""What a question is (pure): one pydantic model and one parser for every surface.
+"""What a question is (pure): one pydantic model and one parser for every surface, and the
+feedback vote that may follow it.
 
 The HTTP API, the Gradio chat and `Assistant.ask` all accept a question through
 `parse_question`, so they share one set of limits (from the settings), one treatment of
@@ -15,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .errors import InvalidQuestionError
+from .types import ROUTES, Route
 
 # Earlier assistant turns are full replies, so they may be longer than a question.
 HISTORY_CHARS_FACTOR = 10
@@ -128,3 +130,39 @@ def _explain(error: dict) -> str:
         return reason.replace("It ", f"{turn} ", 1) if reason.startswith("It ") \
             else f"{turn} {reason}."
     return f'{turn} needs "content" as text.'
+
+
+class FeedbackRequest(BaseModel):
+    """A thumbs up or down. `message` and `answer` are kept only with transcript logging
+    on, and never longer than a question and an answer can be."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+    helpful: bool
+    route: Route = "answer"
+    message: str | None = Field(default=None, description="The question voted on (kept only "
+                                "with transcript logging on).")
+    answer: str | None = Field(default=None, description="The answer voted on (likewise).")
+
+    @field_validator("message", "answer")
+    @classmethod
+    def _bounded(cls, text: str | None, info: ValidationInfo) -> str | None:
+        max_chars, _ = _limits(info)
+        limit = max_chars * (1 if info.field_name == "message" else HISTORY_CHARS_FACTOR)
+        if text is not None and len(text) > limit:
+            raise ValueError(f'"{info.field_name}" is {len(text)} characters long; the limit '
+                             f"is {limit}.")
+        return None if text is None else _clean(text, f'"{info.field_name}"')
+
+
+def parse_feedback(payload: Any, max_chars: int) -> FeedbackRequest:
+    """A feedback body, or InvalidQuestionError saying what to send."""
+    try:
+        return FeedbackRequest.model_validate(payload, context={"max_chars": max_chars})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        if error["type"] == "value_error":
+            raise InvalidQuestionError(str(error["ctx"]["error"])) from None
+        if error["loc"][:1] == ("route",):
+            raise InvalidQuestionError(
+                f"Unknown route {error['input']!r}; use one of {', '.join(ROUTES)}.") from None
+        raise InvalidQuestionError('Send {"helpful": true|false, "route": "answer"}.') from None

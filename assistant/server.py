@@ -24,9 +24,10 @@ from assistant import api_schema as api_schema_module
 from assistant import messages
 from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
 from assistant.observability import ServiceMetrics
+from assistant.question import HISTORY_CHARS_FACTOR, parse_feedback
 from assistant.settings import Settings, load_settings
 from assistant.shared_state import SharedState
-from assistant.types import ROUTES, Reply
+from assistant.types import Reply
 from assistant.web.errors import SERVER_ERROR, ApiError, describe_failure, error_response
 from assistant.web.middleware import (
     ErrorShape,
@@ -85,6 +86,8 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         return reply
 
     body_limit = max_body_bytes(settings)
+    # A vote carries at most one question and one answer (kept only with transcripts on).
+    feedback_body_limit = settings.max_message_chars * (1 + HISTORY_CHARS_FACTOR) * 6 + 4096
     widget = render_widget(settings)
     widget_etag = '"' + hashlib.sha256(widget).hexdigest()[:20] + '"'
     app.state.bot, app.state.settings, app.state.feedback = bot, settings, feedback
@@ -118,8 +121,8 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         except InvalidQuestionError as exc:
             raise ApiError(400, str(exc)) from None
         except IndexUnavailableError as exc:
-            log.error("index unavailable: %s", exc)
-            raise ApiError(503, str(exc)) from None
+            log.error("index unavailable: %s", exc)  # the fix, for the operator
+            raise ApiError(503, messages.INDEX_UNAVAILABLE) from None
         except AssistantError as exc:
             raise ApiError(400, str(exc)) from None
         except Exception as exc:
@@ -134,16 +137,14 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
     async def post_feedback(request: Request):
         client = request.client.host if request.client else "unknown"
         await run_in_threadpool(throttle, votes, client)
-        payload = await read_json(request, body_limit)
-        if not isinstance(payload, dict) or not isinstance(payload.get("helpful"), bool):
-            raise ApiError(400, 'Send {"helpful": true|false, "route": "answer"}.')
-        route = payload.get("route", "answer")
-        if route not in ROUTES:
-            raise ApiError(400, f"Unknown route {route!r}; use one of {', '.join(ROUTES)}.")
-        text = {k: payload.get(k) if isinstance(payload.get(k), str) else None
-                for k in ("message", "answer")}
+        payload = await read_json(request, feedback_body_limit)
         try:
-            await run_in_threadpool(feedback.record, route, payload["helpful"], **text)
+            vote = parse_feedback(payload, settings.max_message_chars)
+        except InvalidQuestionError as exc:
+            raise ApiError(400, str(exc)) from None
+        try:
+            await run_in_threadpool(feedback.record, vote.route, vote.helpful,
+                                    message=vote.message, answer=vote.answer)
         except Exception as exc:  # noqa: BLE001 - the shared store is down
             log.error("feedback not saved: %s", type(exc).__name__)
             raise ApiError(503, "Feedback could not be saved right now; please try later.") from None
@@ -176,6 +177,9 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
             log.error("health check failed: %s", describe_failure(exc))
             return JSONResponse({"ready": False, "error": SERVER_ERROR}, status_code=503)
         stats = {k: v for k, v in stats.items() if k != "index_version"}  # shape unchanged
+        if stats.get("error"):
+            log.error("not ready: %s", stats["error"])
+            stats["error"] = messages.INDEX_UNAVAILABLE_HEALTH  # no internals in public
         return JSONResponse(stats, status_code=200 if stats.get("ready") else 503)
 
     @app.get("/metrics")

@@ -54,10 +54,13 @@ def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
 
 
 
-def _unavailable(where: str, exc: Exception) -> IndexUnavailableError:
+def _unavailable(where: str, exc: Exception, server: bool) -> IndexUnavailableError:
+    fix = ("Check that the Chroma server is up (`chroma run`) and reachable; this replica "
+           "is ready again once it answers." if server else
+           "Rebuild it with `assistant ingest --rebuild` (the damaged folder is kept beside it).")
     return IndexUnavailableError(
         f"The guidance index ({where}) failed while reading it ({type(exc).__name__}: {exc}). "
-        "Rebuild it with `assistant ingest --rebuild`, or check that the Chroma server is up.")
+        + fix)
 
 
 def _guarded(method):
@@ -83,7 +86,7 @@ def _guarded(method):
             s = self.settings
             where = (f"Chroma server {s.chroma_host}:{s.chroma_port}" if s.chroma_host
                      else str(s.data_dir / "chroma"))
-            raise _unavailable(where, exc) from exc
+            raise _unavailable(where, exc, bool(s.chroma_host)) from exc
     return wrapper
 
 class ChunkStore:

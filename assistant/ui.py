@@ -21,7 +21,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from assistant import messages  # noqa: E402
-from assistant.errors import AssistantError  # noqa: E402
+from assistant.errors import AssistantError, IndexUnavailableError  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 if TYPE_CHECKING:
@@ -222,6 +222,9 @@ def make_chat_fn(ask: Callable[..., Reply], settings: Settings,
             # The engine checks the question (the same check as the HTTP API's) and says
             # what to change; the chat shows that message as the reply.
             reply = ask(message, history=engine_history(history, settings.max_history_turns))
+        except IndexUnavailableError as exc:
+            log.error("chat: index unavailable: %s", exc)
+            return [{"role": "assistant", "content": messages.INDEX_UNAVAILABLE}]
         except AssistantError as exc:
             return [{"role": "assistant", "content": str(exc)}]
         except Exception as exc:

@@ -46,3 +46,50 @@ def test_unreachable_server_is_a_clear_error(tmp_path):
     settings = Settings(chroma_host="127.0.0.1", chroma_port=free_port(), data_dir=tmp_path)
     with pytest.raises(IndexUnavailableError, match="chroma run"):
         Assistant.load(settings, progress=False)
+
+
+def test_a_stopped_server_keeps_urgent_care_and_recovers_without_a_restart(
+        settings, bot, tmp_path):
+    """Issue 12, item 1: the Chroma server stops while a replica serves, then comes back."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import _stop, _wait_for_chroma
+
+    from assistant.errors import IndexUnavailableError
+
+    path = tmp_path / "served"
+    shutil.copytree(settings.data_dir / "chroma", path)  # the session's index, now on a server
+    port = free_port()
+    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    command = [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)]
+
+    def start() -> subprocess.Popen:
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for_chroma(port)
+        return proc
+
+    proc = start()
+    try:
+        replica = Assistant.load(Settings(chroma_host="127.0.0.1", chroma_port=port,
+                                          data_dir=tmp_path / "local",
+                                          collection=settings.collection), progress=False)
+        assert replica.ingest_embedder is None  # served the existing index, built nothing
+        question = "Should I lock my knees at the top of the leg press?"
+        assert replica.ask(question).route == "answer"
+
+        _stop(proc)
+        assert replica.ask("I wet myself and can't feel my groin since leg day").route == \
+            "emergency"
+        referral = replica.ask("my right leg goes numb every time I do the leg press")
+        assert referral.route == "professional" and referral.text.startswith("**Please stop")
+        with pytest.raises(IndexUnavailableError, match="Chroma server is up"):
+            replica.ask(question)
+        assert replica.stats()["ready"] is False
+
+        proc = start()
+        assert replica.stats()["ready"] is True  # no restart of the replica
+        assert replica.ask(question).route == "answer"
+    finally:
+        _stop(proc)

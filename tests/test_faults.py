@@ -15,6 +15,7 @@ from assistant.errors import IndexUnavailableError
 from assistant.server import create_app
 
 EMERGENCY = "since leg day I can't feel my groin and I wet myself without noticing"
+PROFESSIONAL = "my right leg goes numb every time I do the leg press"
 
 
 @pytest.fixture()
@@ -60,10 +61,23 @@ def test_http_keeps_emergencies_200_and_says_503_for_the_rest(damaged, tmp_path)
     with TestClient(create_app(broken, app_settings)) as c:
         urgent = c.post("/api/ask", json={"message": EMERGENCY})
         assert urgent.status_code == 200 and urgent.json()["route"] == "emergency"
+        referral = c.post("/api/ask", json={"message": PROFESSIONAL})
+        assert referral.status_code == 200 and referral.json()["route"] == "professional"
         other = c.post("/api/ask", json={"message": "how deep should I go on the leg press?"})
-        assert other.status_code == 503 and "ingest --rebuild" in other.json()["error"]
+        # No paths or exception text in public; the fix is in the server log.
+        assert other.status_code == 503 and other.json() == {"error": messages.INDEX_UNAVAILABLE}
         health = c.get("/healthz")
         assert health.status_code == 503 and health.json()["ready"] is False
+        assert health.json()["error"] == messages.INDEX_UNAVAILABLE_HEALTH
+        assert str(local.data_dir) not in health.text + other.text
+
+
+def test_a_referral_keeps_its_first_line_when_the_index_fails(damaged):
+    broken, _ = damaged
+    reply = broken.ask(PROFESSIONAL)
+    assert reply.route == "professional"
+    assert reply.text.startswith("**Please stop the exercise")
+    assert broken.stats()["ready"] is False
 
 
 def test_a_damaged_local_index_is_set_aside_and_rebuilt(damaged, st_embedder):

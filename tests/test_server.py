@@ -257,6 +257,12 @@ def test_transcripts_are_written_only_when_switched_on(bot, settings, tmp_path):
         assert ask(c, {"message": QUESTION}).status_code == 200
         c.post("/api/feedback", json={"route": "answer", "helpful": True,
                                       "message": QUESTION, "answer": "a"})
+        # Feedback cannot append text of any size: at most one question and one answer.
+        huge = c.post("/api/feedback", json={"helpful": True, "message": "x" * 2001})
+        assert huge.status_code == 400 and "the limit is 2000" in huge.json()["error"]
+        too_big = c.post("/api/feedback", content=b'{"helpful": true, "answer": "' +
+                         b"y" * 200_000 + b'"}', headers={"content-type": "application/json"})
+        assert too_big.status_code == 413
     lines = [json.loads(x) for x in (tmp_path / "transcripts.jsonl").read_text().splitlines()]
     assert [x["kind"] for x in lines] == ["ask", "feedback"]
     assert lines[0]["message"] == QUESTION and lines[0]["route"] == "answer"
