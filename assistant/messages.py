@@ -13,6 +13,9 @@ DISCLAIMER = (
 # Shown when the best passage is below the relevance threshold.
 NOT_COVERED_REASON = "not covered by the guidance"  # the reason on such replies
 
+# Gradio's queue is full (ASSISTANT_CHAT_QUEUE_SIZE): say so, rather than "went wrong".
+CHAT_BUSY = "The chat is busy right now; please try again in a moment."
+
 # What a member (and anyone probing /healthz) is told when the index fails: no paths or
 # exception text, which go to the server log. Urgent-care replies do not need the index.
 INDEX_UNAVAILABLE = ("The guidance is unavailable right now; please try again in a minute. "

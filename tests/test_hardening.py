@@ -98,7 +98,7 @@ def test_a_malformed_trainer_login_setting_is_a_clear_error(monkeypatch):
 @pytest.mark.parametrize("method, path, status", [
     ("TRACE", "/", 405),
     ("TRACE", "/api/ask", 404),
-    ("GET", "/?page=x", 500),  # Gradio raised KeyError here and answered in plain text
+    ("GET", "/?page=x", 404),  # Gradio raised KeyError here and answered 500 in plain text
     ("GET", "/nonexistent", 404),
     ("POST", "/gradio_api/queue/join", 4),  # any 4xx: Gradio's own validation
 ])
@@ -111,3 +111,19 @@ def test_every_error_has_our_shape_and_echoes_nothing(app_for, method, path, sta
     body = response.json()
     assert isinstance(body["error"], str) and body["error"]
     assert "zq-canary" not in response.text and "Traceback" not in response.text
+
+
+def test_a_full_chat_queue_says_busy_not_went_wrong():
+    from starlette.responses import JSONResponse
+
+    from assistant import messages
+    from assistant.web.middleware import ErrorShape
+
+    async def gradio_queue(scope, receive, send):  # what Gradio's /queue/join answers when full
+        full = {"detail": "Queue is full. Max size is 1 and size is 1."}  # gradio/queueing.py
+        await JSONResponse(full, status_code=503)(scope, receive, send)
+
+    response = TestClient(ErrorShape(gradio_queue)).post("/gradio_api/queue/join", json={})
+    assert response.status_code == 503
+    assert response.json()["error"] == messages.CHAT_BUSY
+    assert response.json()["detail"].startswith("Queue is full")  # Gradio's page shows it

@@ -8,7 +8,7 @@ import json
 import logging
 import math
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
@@ -86,10 +86,13 @@ class ErrorShape:
         else:
             detail = data.get("detail") if isinstance(data, dict) else None
             readable = isinstance(detail, str) and status != 422 and len(detail) < 200
-            message = (SERVER_ERROR if status >= 500 else detail if readable
+            # Gradio's bounded queue: "Queue is full. Max size is 64 and size is 64."
+            busy = status == 503 and readable and detail.startswith("Queue is full")
+            message = (messages.CHAT_BUSY if busy else SERVER_ERROR if status >= 500
+                       else detail if readable
                        else self.MESSAGES.get(status, "The request was refused."))
             shaped = {"error": message}
-            if readable and status < 500:
+            if readable and (status < 500 or busy):
                 shaped["detail"] = detail  # Gradio's page reads it (e.g. a failed login)
             out = json.dumps(shaped).encode()
         kept = [(k, v) for k, v in start.get("headers", [])
@@ -140,8 +143,9 @@ class GradioExposure:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if path.startswith(self.CLOSED) or "deep_link" in (scope.get("query_string") or b"").decode(
-                "latin-1"):
+        query = parse_qs((scope.get("query_string") or b"").decode("latin-1"), keep_blank_values=True)
+        # The chat is Gradio's only page: `?page=<other>` made Gradio raise (a 500).
+        if path.startswith(self.CLOSED) or "deep_link" in query or query.get("page", [""]) != [""]:
             await error_response(404, "Not found.")(scope, receive, send)
             return
         await self.app(scope, receive, send)
