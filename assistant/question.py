@@ -9,7 +9,6 @@ say what to change. `api_schema` publishes the same model as the OpenAPI request
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -21,10 +20,10 @@ from .types import ROUTES, Route
 # Earlier assistant turns are full replies, so they may be longer than a question.
 HISTORY_CHARS_FACTOR = 10
 
-# "\ud800" alone is valid JSON but not text: the tokenizer cannot encode it.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # C0 and C1 controls other than tab and newlines: invisible, and never part of a question.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# (str.translate: a regex over a full history costs ten times as much.)
+_CONTROLS_TO_SPACE = {c: " " for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
+                                       *range(0x7F, 0xA0))}
 _NOT_TEXT = ("{what} contains a character that is not valid text (a lone UTF-16 surrogate). "
              "Send the text as UTF-8.")
 
@@ -35,9 +34,12 @@ def _limits(info: ValidationInfo) -> tuple[int, int]:
 
 
 def _clean(text: str, what: str) -> str:
-    if _LONE_SURROGATE.search(text):
-        raise ValueError(_NOT_TEXT.format(what=what))
-    return _CONTROL.sub(" ", text)
+    try:
+        # "\ud800" alone is valid JSON but not text: the tokenizer cannot encode it.
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_NOT_TEXT.format(what=what)) from None
+    return text.translate(_CONTROLS_TO_SPACE)
 
 
 class Turn(BaseModel):

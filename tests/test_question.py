@@ -75,3 +75,31 @@ def test_the_published_request_model_is_the_one_that_checks():
 
     assert api_schema.AskRequest is question.AskRequest
     assert api_schema.Turn is question.Turn
+
+
+def test_the_worst_request_the_api_accepts_is_answered_with_bounded_scanning(
+        bot, settings, tmp_path, monkeypatch):
+    """A full-length message and the most turns, each at its own cap, packed with symptom
+    and negation words: accepted, answered, and the safety layer scans a bounded amount.
+    (Its CPU cost is measured by `python -m bench.worst_request`, not timed here.)"""
+    from assistant.question import HISTORY_CHARS_FACTOR
+
+    words = "no numbness but not tingling, can't feel my foot? never numb, pain below the knee, "
+    packed = lambda n: (words * (n // len(words) + 1))[:n]  # noqa: E731
+    limit, turns = settings.max_message_chars, settings.max_history_turns
+    history = [{"role": ("user", "assistant")[i % 2], "content": packed(limit * HISTORY_CHARS_FACTOR)}
+               for i in range(turns)]
+    scanned = []
+    triage = bot.triager.triage
+
+    def counting(message, history, *args, **kwargs):
+        scanned.append(len(message) + sum(len(t["content"]) for t in history))
+        return triage(message, history, *args, **kwargs)
+
+    monkeypatch.setattr(bot.triager, "triage", counting)
+    app = create_app(bot, settings.model_copy(update={"data_dir": tmp_path,
+                                                      "rate_limit_per_minute": 0}))
+    with TestClient(app) as client:
+        r = client.post("/api/ask", json={"message": packed(limit), "history": history})
+    assert r.status_code == 200 and r.json()["route"] in ("professional", "emergency")
+    assert scanned == [limit * (turns + 1)]  # each turn cut to a message's length, not 10x
