@@ -46,7 +46,22 @@ def test_no_user_text_in_logs_data_or_temp(bot, settings, tmp_path, caplog, capf
             "Content-Type": "application/json"})
         client.post("/api/ask", content=CANARY, headers={"Content-Type": "text/plain"})
         client.post("/api/ask", json={"message": CANARY * 500})
-        client.post("/api/ask", json={"message": CANARY + "\ud800"[:0] + "\u0000"})
+        client.post("/api/ask", json={"message": CANARY + "\u0000"})
+        client.post("/api/ask", content=f'{{"message": "{CANARY} \\ud800"}}',  # lone surrogate
+                    headers={"Content-Type": "application/json"})
+        # The Gradio chat itself (its API route, result stream read), and the thumbs event
+        # with a payload it cannot read.
+        call = client.post("/gradio_api/call/chat", json={"data": [CANARY, []]})
+        assert call.status_code == 200, call.text
+        result = client.get(f"/gradio_api/call/chat/{call.json()['event_id']}")
+        assert "event: complete" in result.text  # the chat answered
+        config = client.get("/config").json()
+        like = next(d["id"] for d in config["dependencies"]
+                    if any(t[1] == "like" for t in d.get("targets", [])))
+        client.post("/gradio_api/run/predict", json={
+            "data": [[{"role": "user", "content": CANARY}]], "fn_index": like,
+            "event_data": {"index": CANARY, "value": CANARY, "liked": CANARY},
+            "session_hash": "abc"})
         client.post("/api/feedback", json={"helpful": False, "route": "answer",
                                            "message": CANARY, "answer": CANARY})
         client.post("/api/feedback", json={"helpful": CANARY})

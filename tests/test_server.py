@@ -428,6 +428,7 @@ def test_browser_hardening_headers_on_the_page_and_the_api(client):
     page = client.get("/")
     for r in (api, page):
         assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"  # a page's URL says nothing onward
         assert r.headers["x-frame-options"] == "SAMEORIGIN"
         assert "frame-ancestors" in r.headers["content-security-policy"]
     assert api.headers["content-security-policy"].startswith("default-src 'none'")
