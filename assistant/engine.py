@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -485,19 +485,21 @@ class Assistant:
     def _generated(self, question: str, hits: Sequence[Hit], extractive: Reply) -> Reply:
         """The model's answer over the same passages, kept only if it checks out
         (`grounding`); otherwise the extractive answer, with a reason that says why."""
+        def fallback(why: str) -> Reply:
+            return replace(extractive, reasons=(*extractive.reasons, why))
+
         passages = [h.chunk.text for h in hits]
         try:
             text = self.generator.generate(question, passages)
             checked = check_answer(text, dict(enumerate(passages, 1)), self.query_embedder.embed)
         except GenerationError as exc:
             log.warning("LLM answer not used: %s", exc)  # the reason only, never the text
-            why = messages.LLM_FAILED_REASON.format(why=exc)
-            return Reply("answer", extractive.text, extractive.citations, (*extractive.reasons, why))
+            return fallback(messages.LLM_FAILED_REASON.format(why=exc))
         if not enough(checked):
             dropped = sum(not c.supported for c in checked)
             log.info("LLM answer not used: %d of %d sentences unsupported", dropped, len(checked))
-            why = messages.LLM_UNCHECKED_REASON.format(dropped=dropped, total=len(checked))
-            return Reply("answer", extractive.text, extractive.citations, (*extractive.reasons, why))
+            return fallback(messages.LLM_UNCHECKED_REASON.format(dropped=dropped,
+                                                                 total=len(checked)))
         cite = Cite(hits)
         sentences = [c.text + " " + "".join(f"[{cite(n - 1)}]" for n in c.cited)
                      for c in checked if c.supported]

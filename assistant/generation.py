@@ -62,14 +62,13 @@ class OpenAICompatibleGenerator:
             message = self.model.invoke(build_prompt(question, passages))
         except Exception as exc:  # openai's timeout, connection and status errors alike
             raise GenerationError(_failure(exc)) from None
-        return message.text if hasattr(message, "text") else str(message.content)
+        return message.text
 
     def stream(self, question: str, passages: Sequence[str]) -> Iterator[str]:
         try:
             for chunk in self.model.stream(build_prompt(question, passages)):
-                text = chunk.text if hasattr(chunk, "text") else str(chunk.content)
-                if text:
-                    yield text
+                if chunk.text:
+                    yield chunk.text
         except Exception as exc:
             raise GenerationError(_failure(exc)) from None
 

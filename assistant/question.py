@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .errors import InvalidQuestionError
+from .settings import Settings
 from .types import ROUTES, Route
 
 # Earlier assistant turns are full replies, so they may be longer than a question.
@@ -28,9 +29,16 @@ _NOT_TEXT = ("{what} contains a character that is not valid text (a lone UTF-16 
              "Send the text as UTF-8.")
 
 
+# Without a validation context (a schema check, a fuzzer), the settings' default limits.
+_DEFAULT_LIMITS = (Settings.model_fields["max_message_chars"].default,
+                   Settings.model_fields["max_history_turns"].default)
+
+
 def _limits(info: ValidationInfo) -> tuple[int, int]:
+    """(max_chars, max_turns) from the validation context, else the defaults."""
     context = info.context or {}
-    return context.get("max_chars", 2000), context.get("max_turns", 20)
+    return (context.get("max_chars", _DEFAULT_LIMITS[0]),
+            context.get("max_turns", _DEFAULT_LIMITS[1]))
 
 
 def _clean(text: str, what: str) -> str:

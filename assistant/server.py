@@ -24,7 +24,7 @@ from assistant import api_schema as api_schema_module
 from assistant import messages
 from assistant.errors import AssistantError, IndexUnavailableError, InvalidQuestionError
 from assistant.observability import ServiceMetrics
-from assistant.question import HISTORY_CHARS_FACTOR, parse_feedback
+from assistant.question import parse_feedback
 from assistant.settings import Settings, load_settings
 from assistant.shared_state import SharedState
 from assistant.types import Reply
@@ -39,7 +39,7 @@ from assistant.web.middleware import (
     normalise_origins,
     throttle,
 )
-from assistant.web.requests import max_body_bytes, parse_question, read_json
+from assistant.web.requests import max_body_bytes, max_feedback_bytes, parse_question, read_json
 from assistant.web.transcripts import Transcripts
 from assistant.web.widget import WIDGET_CACHE_CONTROL, render_widget
 
@@ -86,8 +86,7 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         return reply
 
     body_limit = max_body_bytes(settings)
-    # A vote carries at most one question and one answer (kept only with transcripts on).
-    feedback_body_limit = settings.max_message_chars * (1 + HISTORY_CHARS_FACTOR) * 6 + 4096
+    feedback_body_limit = max_feedback_bytes(settings)
     widget = render_widget(settings)
     widget_etag = '"' + hashlib.sha256(widget).hexdigest()[:20] + '"'
     app.state.bot, app.state.settings, app.state.feedback = bot, settings, feedback

@@ -27,6 +27,11 @@ def max_body_bytes(settings: Settings) -> int:
     return chars * 6 + 4096
 
 
+def max_feedback_bytes(settings: Settings) -> int:
+    """Largest /api/feedback body that could still be valid: one question and one answer."""
+    return settings.max_message_chars * (1 + HISTORY_CHARS_FACTOR) * 6 + 4096
+
+
 async def read_json(request: Request, limit: int) -> Any:
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() != "application/json":
