@@ -55,7 +55,8 @@ class Error(BaseModel):
 
 
 def openapi(settings: Settings, version: str) -> dict:
-    """The OpenAPI 3.1 document for /api/ask, /api/feedback, /healthz and /metrics."""
+    """The OpenAPI 3.1 document for /api/ask (and its stream), /api/feedback, /healthz and
+    /metrics."""
     ask = AskRequest.model_json_schema(ref_template="#/components/schemas/{model}")
     ask["properties"]["message"].update(minLength=1, maxLength=settings.max_message_chars)
     history = next(s for s in ask["properties"]["history"]["anyOf"] if s.get("type") == "array")
@@ -90,6 +91,17 @@ def openapi(settings: Settings, version: str) -> dict:
                 "summary": "Answer one question from the guidance, with citations and a route",
                 "requestBody": body("AskRequest"),
                 "responses": {"200": out("Reply", "The reply contract"), **errors}}},
+            "/api/ask/stream": {"post": {
+                "summary": "The same answer, streamed as newline-delimited JSON",
+                "description": "With LLM answers on: drafts of the checked answer first "
+                               "({\"draft\": true, \"answer\", \"citations\"}, each replacing "
+                               "the last), then the Reply. Without them: the Reply alone.",
+                "requestBody": body("AskRequest"),
+                "responses": {"200": {"description": "One JSON object per line; the last is "
+                                                     "the Reply (or {\"error\"})",
+                                      "content": {"application/x-ndjson": {
+                                          "schema": {"type": "string"}}}},
+                              **errors}}},
             "/api/feedback": {
                 "post": {"summary": "Count a thumbs up or down", "requestBody": body("FeedbackRequest"),
                          "responses": {"200": {"description": "Counted"}, **errors}},

@@ -13,7 +13,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -26,7 +26,7 @@ from .conversation import bounded, condense_query
 from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
 from .errors import ConfigError, GenerationError, IndexUnavailableError
 from .generation import Generator, make_generator
-from .grounding import check_answer, enough
+from .grounding import Checked, check_sentences, enough, finished, generated_sentences
 from .ingest import IngestSummary, ingest
 from .lexical import LexicalIndex
 from .question import as_payload, parse_question
@@ -34,7 +34,7 @@ from .retrieval import HybridRetriever
 from .safety.model import views
 from .settings import Settings, load_settings
 from .store import ChunkStore
-from .types import Chunk, Hit, Reply, Triage
+from .types import Chunk, Draft, Hit, Reply, Triage
 
 log = logging.getLogger("assistant")
 
@@ -364,6 +364,19 @@ class Assistant:
 
     def ask(self, message: str, history: Sequence[Mapping[str, str]] | None = None) -> Reply:
         """Answer one message; the route comes from the safety layer, the text from the corpus."""
+        *_, reply = self._answers(message, history, stream=False)
+        return reply
+
+    def ask_stream(self, message: str, history: Sequence[Mapping[str, str]] | None = None
+                   ) -> Iterator[Draft | Reply]:
+        """`ask`, for surfaces that show an LLM answer as it is written: `Draft`s holding
+        the sentences that have passed the checks so far, then the `Reply` that `ask` would
+        give (the extractive answer, if too little of the model's answer checked out).
+        Without a model, and on every route but "answer", the one Reply is all."""
+        return self._answers(message, history, stream=True)
+
+    def _answers(self, message: str, history: Sequence[Mapping[str, str]] | None,
+                 stream: bool) -> Iterator[Draft | Reply]:
         t0 = time.perf_counter()
         with self._swap.reading():
             p = self._prepare(message, history)
@@ -375,12 +388,16 @@ class Assistant:
                 raise
         if self.generator is not None and reply.route == "answer" and hits:
             # Outside the index lock: a slow model must not hold up a re-index.
-            reply = self._generated(p.asked or p.query, hits, reply)
+            for item in self._generated(p.asked or p.query, hits, reply, stream):
+                if isinstance(item, Draft):
+                    yield item
+                else:
+                    reply = item
         t2 = time.perf_counter()
         timings = {**p.timings, "answer_ms": (t2 - t1) * 1e3, "total_ms": (t2 - t0) * 1e3}
         log.info("route=%s citations=%d ms=%.1f", reply.route, len(reply.citations),
                  timings["total_ms"])  # never the message text: it is health information
-        return Reply(reply.route, reply.text, reply.citations, reply.reasons, timings)
+        yield Reply(reply.route, reply.text, reply.citations, reply.reasons, timings)
 
     def _compose(self, query: str, vector: np.ndarray, hits: Sequence[Hit],
                  max_sentences: int, referral: bool = False, as_list: bool | None = None
@@ -482,29 +499,54 @@ class Assistant:
             return Reply("out_of_scope", messages.NOT_COVERED, (), reasons), ()
         return Reply("answer", body, citations, reasons), hits
 
-    def _generated(self, question: str, hits: Sequence[Hit], extractive: Reply) -> Reply:
+    def _generated(self, question: str, hits: Sequence[Hit], extractive: Reply,
+                   stream: bool) -> Iterator[Draft | Reply]:
         """The model's answer over the same passages, kept only if it checks out
-        (`grounding`); otherwise the extractive answer, with a reason that says why."""
+        (`grounding`); otherwise the extractive answer, with a reason that says why.
+
+        Streamed, each sentence is checked as soon as it is finished, and a `Draft` of the
+        sentences kept so far follows each one that passes: nothing unchecked is shown."""
         def fallback(why: str) -> Reply:
             return replace(extractive, reasons=(*extractive.reasons, why))
 
         passages = [h.chunk.text for h in hits]
+        numbered = dict(enumerate(passages, 1))
+        checked: list[Checked] = []
+        cite = Cite(hits)
+        kept: list[str] = []
+
+        def check(sentences: Sequence[tuple[str, tuple[int, ...]]]) -> bool:
+            """Check more sentences; whether any was kept."""
+            verdicts = check_sentences(sentences, numbered, self.query_embedder.embed)
+            checked.extend(verdicts)
+            new = [c.text + " " + "".join(f"[{cite(n - 1)}]" for n in c.cited)
+                   for c in verdicts if c.supported]
+            kept.extend(new)
+            return bool(new)
+
+        text = ""
         try:
-            text = self.generator.generate(question, passages)
-            checked = check_answer(text, dict(enumerate(passages, 1)), self.query_embedder.embed)
+            pieces: Iterable[str] = (self.generator.stream(question, passages) if stream
+                                     else [self.generator.generate(question, passages)])
+            for piece in pieces:
+                text += piece
+                sentences = generated_sentences(text)
+                done = finished(sentences)
+                if done > len(checked) and check(sentences[len(checked):done]):
+                    yield Draft(" ".join(kept), tuple(cite.citations))
+            check(generated_sentences(text)[len(checked):])
         except GenerationError as exc:
             log.warning("LLM answer not used: %s", exc)  # the reason only, never the text
-            return fallback(messages.LLM_FAILED_REASON.format(why=exc))
+            yield fallback(messages.LLM_FAILED_REASON.format(why=exc))
+            return
         if not enough(checked):
             dropped = sum(not c.supported for c in checked)
             log.info("LLM answer not used: %d of %d sentences unsupported", dropped, len(checked))
-            return fallback(messages.LLM_UNCHECKED_REASON.format(dropped=dropped,
-                                                                 total=len(checked)))
-        cite = Cite(hits)
-        sentences = [c.text + " " + "".join(f"[{cite(n - 1)}]" for n in c.cited)
-                     for c in checked if c.supported]
-        return Reply("answer", " ".join(sentences), tuple(cite.citations),
-                     (*extractive.reasons, messages.LLM_CHECKED_REASON))
+            yield fallback(messages.LLM_UNCHECKED_REASON.format(dropped=dropped,
+                                                                total=len(checked)))
+            return
+        yield Reply("answer", " ".join(kept), tuple(cite.citations),
+                    (*extractive.reasons, messages.LLM_CHECKED_REASON))
 
     def _urgent_guidance(self, query: str, vector: np.ndarray) -> tuple[str, tuple]:
         """The urgent-help passage with its list, cited. It is held in memory, so an index

@@ -155,11 +155,29 @@ def _windows(passage: str) -> list[str]:
     return [*sentences, *pairs, passage]
 
 
+def finished(sentences: Sequence[tuple[str, tuple[int, ...]]]) -> int:
+    """How many of a still-growing answer's sentences are finished: all but the last, once
+    the last has begun with a word. ("Lower slowly. [" is not yet a new sentence: the
+    marker of the one before may still be arriving.)"""
+    if not sentences or not re.search(r"[^\W\d_]", sentences[-1][0]):
+        return max(len(sentences) - 2, 0) if sentences else 0
+    return len(sentences) - 1
+
+
 def check_answer(text: str, passages: Mapping[int, str], embed: Embed,
                  max_novelty: float = MAX_NOVELTY, min_similarity: float = MIN_SIMILARITY
                  ) -> list[Checked]:
     """Every sentence of `text`, judged against the numbered `passages` it cites."""
-    sentences = generated_sentences(text)
+    return check_sentences(generated_sentences(text), passages, embed, max_novelty,
+                           min_similarity)
+
+
+def check_sentences(sentences: Sequence[tuple[str, tuple[int, ...]]],
+                    passages: Mapping[int, str], embed: Embed,
+                    max_novelty: float = MAX_NOVELTY, min_similarity: float = MIN_SIMILARITY
+                    ) -> list[Checked]:
+    """Each (sentence, cited numbers) from `generated_sentences`, judged against the
+    numbered `passages` it cites (a streamed answer is checked a sentence at a time)."""
     verdicts: list[Checked | None] = []
     to_embed: list[tuple[int, str]] = []
     for i, (plain, cited) in enumerate(sentences):

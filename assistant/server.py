@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 import time
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -85,6 +86,20 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         metrics.observe(surface, reply.route, reply.reasons, time.perf_counter() - started)
         return reply
 
+    def ask_bot_stream(message, history=None, surface: str = "gradio"):
+        """`bot.ask_stream`: drafts, then the reply, counted for /metrics like `ask_bot`."""
+        started = time.perf_counter()
+        try:
+            for item in bot.ask_stream(message, history=history):
+                if isinstance(item, Reply):
+                    metrics.observe(surface, item.route, item.reasons,
+                                    time.perf_counter() - started)
+                yield item
+        except Exception as exc:
+            metrics.failed(surface, "invalid" if isinstance(exc, InvalidQuestionError) else
+                           "index_unavailable" if isinstance(exc, IndexUnavailableError) else "error")
+            raise
+
     body_limit = max_body_bytes(settings)
     feedback_body_limit = max_feedback_bytes(settings)
     widget = render_widget(settings)
@@ -104,33 +119,64 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         log.error("unhandled %s on %s", describe_failure(exc), request.url.path)
         return error_response(500, SERVER_ERROR)
 
-    @app.post("/api/ask")
-    async def ask(request: Request):
+    async def question_of(request: Request) -> tuple[str, list | None]:
         client = request.client.host if request.client else "unknown"
         await run_in_threadpool(throttle, limiter, client)
         payload = await read_json(request, body_limit)
-        started = time.perf_counter()
         try:
-            try:
-                message, history = parse_question(payload, settings)
-            except InvalidQuestionError:
-                metrics.failed("api", "invalid")  # ask_bot counts the failures past this point
-                raise
-            reply = await run_in_threadpool(ask_bot, message, history=history, surface="api")
+            return parse_question(payload, settings)
         except InvalidQuestionError as exc:
+            metrics.failed("api", "invalid")  # ask_bot counts the failures past this point
             raise ApiError(400, str(exc)) from None
+
+    async def answering(call):
+        """Await `call` in a worker thread; the engine's errors become our API errors."""
+        try:
+            return await run_in_threadpool(call)
         except IndexUnavailableError as exc:
             log.error("index unavailable: %s", exc)  # the fix, for the operator
             raise ApiError(503, messages.INDEX_UNAVAILABLE) from None
-        except AssistantError as exc:
+        except AssistantError as exc:  # InvalidQuestionError included
             raise ApiError(400, str(exc)) from None
         except Exception as exc:
             log.error("ask failed: %s", describe_failure(exc))
             raise ApiError(500, SERVER_ERROR) from None
+
+    @app.post("/api/ask")
+    async def ask(request: Request):
+        message, history = await question_of(request)
+        started = time.perf_counter()
+        reply = await answering(lambda: ask_bot(message, history=history, surface="api"))
         log.info("ask route=%s citations=%d ms=%.0f", reply.route, len(reply.citations),
                  (time.perf_counter() - started) * 1000)
         transcripts.reply("api", message, reply)
         return reply.to_dict()
+
+    @app.post("/api/ask/stream")
+    async def ask_stream(request: Request):
+        """The same question and reply as /api/ask, as newline-delimited JSON: with LLM
+        answers on, drafts of the checked answer first (`{"draft": true, ...}`), and the
+        reply last. Errors before the first line are our usual JSON errors."""
+        message, history = await question_of(request)
+        items = ask_bot_stream(message, history=history, surface="api")
+        first = await answering(lambda: next(items))
+
+        async def lines():
+            item = first
+            while True:
+                yield json.dumps(item.to_dict(), ensure_ascii=False) + "\n"
+                if isinstance(item, Reply):
+                    transcripts.reply("api", message, item)
+                    return
+                try:
+                    item = await run_in_threadpool(next, items)
+                except Exception as exc:  # noqa: BLE001 - the status line is already sent
+                    log.error("ask stream failed: %s", describe_failure(exc))
+                    yield json.dumps({"error": SERVER_ERROR}) + "\n"
+                    return
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson",
+                                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
     @app.post("/api/feedback")
     async def post_feedback(request: Request):
@@ -214,8 +260,8 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
                    include_in_schema=False)
     async def api_fallback(rest: str):
         # Without this, Gradio (mounted at "/") would answer unknown API paths with HTML.
-        if rest == "ask":
-            raise ApiError(405, "Use POST /api/ask with a JSON body.", {"Allow": "POST"})
+        if rest in ("ask", "ask/stream"):
+            raise ApiError(405, f"Use POST /api/{rest} with a JSON body.", {"Allow": "POST"})
         if rest == "feedback":
             raise ApiError(405, "Use GET or POST /api/feedback.", {"Allow": "GET, POST"})
         raise ApiError(404, f"There is no /api/{rest}; see POST /api/ask, /api/feedback and "
@@ -242,7 +288,9 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
     )
 
     ui.quiet_gradio_tracebacks()
-    blocks = ui.build(bot, settings, ask=ask_bot, on_feedback=feedback.record,
+    blocks = ui.build(bot, settings, ask=ask_bot,
+                      ask_stream=ask_bot_stream if settings.llm_base_url else None,
+                      on_feedback=feedback.record,
                       on_reply=transcripts.reply if transcripts.enabled else None)
     # A bounded queue: past it Gradio tells the member the chat is busy.
     blocks.queue(max_size=settings.chat_queue_size, api_open=False)

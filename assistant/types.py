@@ -101,3 +101,19 @@ class Reply:
             "citations": [asdict(c) for c in self.citations],
             "reasons": list(self.reasons),
         }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A language model's answer while it is still being written: only the sentences that
+    have passed the grounding checks so far (`Assistant.ask_stream`). The final `Reply`
+    that follows replaces it, and may be the extractive answer instead."""
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    route: Route = "answer"  # drafts exist only on the answer route
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"draft": True, "answer": self.text,
+                "citations": [asdict(c) for c in self.citations]}

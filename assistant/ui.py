@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -23,6 +23,7 @@ import gradio as gr  # noqa: E402
 from assistant import messages  # noqa: E402
 from assistant.errors import AssistantError, IndexUnavailableError  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from assistant.types import Draft  # noqa: E402
 
 if TYPE_CHECKING:
     from assistant import Assistant
@@ -151,7 +152,7 @@ def quiet_gradio_tracebacks() -> None:
             module.traceback = _RedactedTracebacks()
 
 
-def reply_messages(reply: Reply) -> list[dict]:
+def reply_messages(reply: Reply | Draft) -> list[dict]:
     """Chat messages for one reply: the answer (with a route banner first) and its sources."""
     text = reply.text
     if reply.route in BANNERS:
@@ -213,41 +214,62 @@ def route_of(text: str) -> str:
 
 def make_chat_fn(ask: Callable[..., Reply], settings: Settings,
                  on_reply: Callable[[str, str, Reply], None] | None = None,
-                 ) -> Callable[[str, list], list[dict]]:
-    """The plain `fn(message, history)` behind the chat; errors become a friendly message."""
+                 ask_stream: Callable[..., Iterator[Draft | Reply]] | None = None,
+                 ) -> Callable[[str, list], Any]:
+    """The `fn(message, history)` behind the chat; errors become a friendly message.
 
-    def chat(message: str, history: list[dict]) -> list[dict]:
+    With `ask_stream` (LLM answers on) it is a generator, as Gradio streams one: each
+    checked draft replaces the last, and the reply replaces them all."""
+
+    def answers(message: str, history: list[dict]) -> Iterator[list[dict]]:
         message = message or ""
         try:
             # The engine checks the question (the same check as the HTTP API's) and says
             # what to change; the chat shows that message as the reply.
-            reply = ask(message, history=engine_history(history, settings.max_history_turns))
+            turns = engine_history(history, settings.max_history_turns)
+            for item in (ask_stream(message, history=turns) if ask_stream is not None
+                         else [ask(message, history=turns)]):
+                if isinstance(item, Draft):
+                    yield reply_messages(item)
+                    continue
+                log.info("chat route=%s citations=%d", item.route, len(item.citations))
+                if on_reply is not None:
+                    on_reply("gradio", message.strip(), item)
+                yield reply_messages(item)
         except IndexUnavailableError as exc:
             log.error("chat: index unavailable: %s", exc)
-            return [{"role": "assistant", "content": messages.INDEX_UNAVAILABLE}]
+            yield [{"role": "assistant", "content": messages.INDEX_UNAVAILABLE}]
         except AssistantError as exc:
-            return [{"role": "assistant", "content": str(exc)}]
+            yield [{"role": "assistant", "content": str(exc)}]
         except Exception as exc:
             from assistant.web.errors import describe_failure
 
             log.error("chat failed: %s", describe_failure(exc))
-            return [{"role": "assistant", "content": messages.UI_ERROR}]
-        log.info("chat route=%s citations=%d", reply.route, len(reply.citations))
-        if on_reply is not None:
-            on_reply("gradio", message.strip(), reply)
-        return reply_messages(reply)
+            yield [{"role": "assistant", "content": messages.UI_ERROR}]
+
+    if ask_stream is not None:
+        def chat_stream(message: str, history: list[dict]) -> Iterator[list[dict]]:
+            yield from answers(message, history)
+
+        return chat_stream
+
+    def chat(message: str, history: list[dict]) -> list[dict]:
+        *_, last = answers(message, history)
+        return last
 
     return chat
 
 
 def build(bot: Assistant, settings: Settings, *, ask: Callable[..., Reply] | None = None,
           on_feedback: FeedbackFn | None = None,
-          on_reply: Callable[[str, str, Reply], None] | None = None) -> gr.Blocks:
+          on_reply: Callable[[str, str, Reply], None] | None = None,
+          ask_stream: Callable[..., Iterator[Draft | Reply]] | None = None) -> gr.Blocks:
     """The chat page: intro, disclaimer, chat with examples, thumbs up/down.
 
-    `ask` defaults to `bot.ask` (safe to call from many threads at once).
+    `ask` defaults to `bot.ask` (safe to call from many threads at once); `ask_stream`,
+    when given, streams LLM answers as their sentences pass the checks.
     """
-    chat = make_chat_fn(ask or bot.ask, settings, on_reply)
+    chat = make_chat_fn(ask or bot.ask, settings, on_reply, ask_stream)
 
     def like(history: list[dict], data: gr.LikeData) -> None:
         if on_feedback is None or data.liked not in (True, False):

@@ -6,31 +6,36 @@ the rate limits and the feedback counts. Questions go to the pool, where each wo
 answers with its own index, model and caches, so N workers use N cores and one slow
 request never holds up the others.
 
-`AnswerPool` has the two methods the web code uses on an `Assistant` (`ask`, `stats`),
-so `create_app` takes either.
+`AnswerPool` has the methods the web code uses on an `Assistant` (`ask`, `ask_stream`,
+`stats`), so `create_app` takes either. A streamed answer's drafts come back over one
+queue that all workers share, tagged with the request they belong to.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
+import queue
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from .settings import Settings
-from .types import Reply
+from .types import Draft, Reply
 
 log = logging.getLogger(__name__)
 
 _bot = None  # this worker process's Assistant
+_drafts = None  # the pool's queue for drafts: (request id, Draft)
 
 
-def _start_worker(settings: Settings) -> None:
-    global _bot
+def _start_worker(settings: Settings, drafts) -> None:
+    global _bot, _drafts
+    _drafts = drafts
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     _exit_with_parent()
     from threadpoolctl import threadpool_limits
@@ -46,6 +51,16 @@ def _start_worker(settings: Settings) -> None:
 
 def _ask(message: str, history: list[dict[str, str]] | None) -> Reply:
     return _bot.ask(message, history)
+
+
+def _ask_stream(request: int, message: str, history: list[dict[str, str]] | None) -> Reply:
+    """`ask_stream` in a worker: drafts go out on the shared queue, the reply is returned."""
+    for item in _bot.ask_stream(message, history):
+        if isinstance(item, Draft):
+            _drafts.put((request, item))
+        else:
+            return item
+    raise RuntimeError("ask_stream ended without a reply")
 
 
 def _exit_with_parent(every_s: float = 1.0) -> None:
@@ -78,12 +93,28 @@ class AnswerPool:
         self.settings = settings
         self.workers = workers
         self._lock = threading.Lock()
+        self._context = multiprocessing.get_context("spawn")
+        self._drafts = self._context.Queue()
+        self._waiting: dict[int, queue.Queue] = {}  # request id -> its drafts
+        self._ids = itertools.count()
         self._pool = self._new_pool()
+        threading.Thread(target=self._deliver_drafts, name="drafts", daemon=True).start()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the web process has threads (uvicorn, onnxruntime) by now.
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_start_worker, initargs=(self.settings,))
+        return ProcessPoolExecutor(self.workers, mp_context=self._context,
+                                   initializer=_start_worker,
+                                   initargs=(self.settings, self._drafts))
+
+    def _deliver_drafts(self) -> None:
+        while True:
+            try:
+                request, draft = self._drafts.get()
+            except (EOFError, OSError, ValueError):  # the queue was closed
+                return
+            inbox = self._waiting.get(request)
+            if inbox is not None:  # else its reply is already out: a late draft is moot
+                inbox.put(draft)
 
     def warm(self, timeout: float = 300.0) -> list[int]:
         """Start every worker and wait until each has loaded its index; their pids.
@@ -113,6 +144,24 @@ class AnswerPool:
     def ask(self, message: str, history: Sequence[Mapping[str, str]] | None = None) -> Reply:
         return self._call(_ask, message, None if history is None else [dict(t) for t in history])
 
+    def ask_stream(self, message: str, history: Sequence[Mapping[str, str]] | None = None
+                   ) -> Iterator[Draft | Reply]:
+        """Drafts as the worker sends them, then its reply (see `Assistant.ask_stream`)."""
+        request, inbox = next(self._ids), queue.Queue()
+        self._waiting[request] = inbox
+        history = None if history is None else [dict(t) for t in history]
+        try:
+            done = threading.Thread(target=lambda: inbox.put(
+                _Outcome(self._call, _ask_stream, request, message, history)), daemon=True)
+            done.start()
+            while (item := inbox.get()) is not None:
+                if isinstance(item, _Outcome):
+                    yield item.result()
+                    return
+                yield item
+        finally:
+            self._waiting.pop(request, None)
+
     def stats(self) -> dict:
         stats = dict(self._call(_stats))
         stats.pop("pid", None)
@@ -120,3 +169,19 @@ class AnswerPool:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self._drafts.close()
+
+
+class _Outcome:
+    """A call's result or exception, to hand from one thread to another."""
+
+    def __init__(self, fn, *args):
+        try:
+            self.value, self.error = fn(*args), None
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            self.value, self.error = None, exc
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+        return self.value

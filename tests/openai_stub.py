@@ -34,6 +34,7 @@ class StubServer:
     def __init__(self):
         self.script: Script = lambda prompt: "The guidance does not cover that."
         self.delay_s = 0.0
+        self.piece_delay_s = 0.0  # between streamed pieces: a model writing as it thinks
         self.status = 200
         self.requests: list[dict] = []
         stub = self
@@ -76,6 +77,7 @@ class StubServer:
                 self.end_headers()
                 pieces = re.findall(r"\S+\s*", answer)
                 for piece in pieces:
+                    time.sleep(stub.piece_delay_s)
                     chunk = {"id": "stub-1", "object": "chat.completion.chunk", "created": 0,
                              "model": model, "choices": [{"index": 0, "delta": {"content": piece},
                                                           "finish_reason": None}]}

@@ -14,7 +14,8 @@ def test_the_schema_covers_our_routes_only_with_the_configured_limits(bot, setti
     with TestClient(app) as client:
         doc = client.get("/api/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    assert set(doc["paths"]) == {"/api/ask", "/api/feedback", "/healthz", "/metrics"}
+    assert set(doc["paths"]) == {"/api/ask", "/api/ask/stream", "/api/feedback", "/healthz",
+                                 "/metrics"}
     ask = doc["components"]["schemas"]["AskRequest"]
     assert ask["properties"]["message"]["maxLength"] == 1500
     turns = [s for s in ask["properties"]["history"]["anyOf"] if s.get("type") == "array"]

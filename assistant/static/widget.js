@@ -297,16 +297,39 @@ textarea{flex:1;resize:none;border:1px solid #9ca3af;border-radius:8px;padding:9
     sendBtn.disabled = true;
     input.value = "";
     add({ role: "user", text: q });
-    const wait = h("div", { class: "b a t", "aria-busy": "true", text: T.thinking });
+    let wait = h("div", { class: "b a t", "aria-busy": "true", text: T.thinking });
     log.append(wait);
     log.scrollTop = log.scrollHeight;
     let reply;
     try {
-      const res = await fetch(API + "/api/ask", {
+      const res = await fetch(API + (T.stream ? "/api/ask/stream" : "/api/ask"), {
         method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ message: q, history }),
       });
-      const data = await res.json().catch(() => null);
+      let data = null;
+      if (T.stream && res.ok && res.body) {
+        // One JSON object per line: drafts of the checked answer (each replaces the last
+        // one shown), then the reply. A stream cut short ends on a draft: an error.
+        const rd = res.body.getReader(), dec = new TextDecoder();
+        let buf = "", done = false;
+        while (!done) {
+          const r = await rd.read();
+          done = r.done;
+          buf += dec.decode(r.value, { stream: !done });
+          const lines = buf.split("\n");
+          buf = lines.pop();
+          for (const line of lines.filter((l) => l.trim())) {
+            data = JSON.parse(line);
+            if (data.draft && typeof data.answer === "string") {
+              const b = bubble({ role: "assistant", text: data.answer, citations: data.citations });
+              b.setAttribute("aria-busy", "true");
+              wait.replaceWith(b);
+              wait = b;
+            }
+          }
+        }
+        if (data && data.draft) data = null;
+      } else data = await res.json().catch(() => null);
       if (res.ok && data && typeof data.answer === "string") {
         reply = { role: "assistant", text: data.answer, route: data.route, citations: data.citations };
       } else {

@@ -35,6 +35,8 @@ def render_widget(settings: Settings) -> bytes:
         "refused": messages.UI_REFUSED_ORIGIN,
         "maxChars": settings.max_message_chars,
         "maxTurns": settings.max_history_turns,
+        # With LLM answers on, read /api/ask/stream: checked sentences show as they come.
+        "stream": bool(settings.llm_base_url),
     }
     # "<" escaped so no string can close a script element if the file is ever inlined.
     blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
