@@ -31,14 +31,14 @@ from assistant.shared_state import SharedState
 from assistant.types import Reply
 from assistant.web.errors import SERVER_ERROR, ApiError, describe_failure, error_response
 from assistant.web.middleware import (
+    BodyLimit,
     ErrorShape,
     GradioExposure,
-    GradioThrottle,
     HostGuard,
     OriginGuard,
+    RateLimits,
     SecurityHeaders,
     normalise_origins,
-    throttle,
 )
 from assistant.web.requests import max_body_bytes, max_feedback_bytes, parse_question, read_json
 from assistant.web.transcripts import Transcripts
@@ -120,9 +120,7 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         return error_response(500, SERVER_ERROR)
 
     async def question_of(request: Request) -> tuple[str, list | None]:
-        client = request.client.host if request.client else "unknown"
-        await run_in_threadpool(throttle, limiter, client)
-        payload = await read_json(request, body_limit)
+        payload = await read_json(request, body_limit)  # the budget is spent (RateLimits)
         try:
             return parse_question(payload, settings)
         except InvalidQuestionError as exc:
@@ -180,8 +178,6 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
 
     @app.post("/api/feedback")
     async def post_feedback(request: Request):
-        client = request.client.host if request.client else "unknown"
-        await run_in_threadpool(throttle, votes, client)
         payload = await read_json(request, feedback_body_limit)
         try:
             vote = parse_feedback(payload, settings.max_message_chars)
@@ -256,6 +252,12 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
             return Response(status_code=304, headers=headers)
         return Response(widget, media_type="text/javascript; charset=utf-8", headers=headers)
 
+    @app.get("/chat.js", include_in_schema=False)
+    async def chat_js():
+        """The chat page's own script (ui.SCROLL_JS), a file so the page's CSP needs no eval."""
+        return Response(ui.SCROLL_JS, media_type="text/javascript; charset=utf-8",
+                        headers={"Cache-Control": WIDGET_CACHE_CONTROL})
+
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                    include_in_schema=False)
     async def api_fallback(rest: str):
@@ -272,7 +274,12 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         return RedirectResponse("./")
 
     origins = normalise_origins(settings.allowed_origins)
-    app.add_middleware(GradioThrottle, limiter=limiter)
+    # Inner to outer: a body past its limit is refused before it is buffered, and only
+    # after the request has spent its budget (as before: a flood of big bodies is a 429).
+    app.add_middleware(BodyLimit, limit_for=lambda path: feedback_body_limit
+                       if path.startswith("/api/feedback") else body_limit)
+    app.add_middleware(RateLimits, budgets=[(RateLimits.QUESTIONS, limiter),
+                                            (RateLimits.FEEDBACK, votes)])
     app.add_middleware(GradioExposure)
     app.add_middleware(OriginGuard, allowed_origins=origins)
     app.add_middleware(SecurityHeaders)
@@ -297,7 +304,7 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
     app = gr.mount_gradio_app(
         app, blocks, path="/",
         ssr_mode=False, mcp_server=False, run_history=False, show_error=False,
-        footer_links=["settings"], theme=ui.theme(), css=ui.CSS, js=ui.SCROLL_JS,
+        footer_links=["settings"], theme=ui.theme(), css=ui.CSS, head=ui.HEAD,
         max_file_size=1, enable_monitoring=False,
         auth=settings.trainer_logins or None,
         auth_message=messages.UI_TRAINER_LOGIN if settings.trainer_logins else None,

