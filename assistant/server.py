@@ -311,7 +311,8 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
     )
     app.add_middleware(ErrorShape)
     # Outermost: an unknown Host is refused before anything else runs.
-    app.add_middleware(HostGuard, hosts=settings.host_names)
+    app.add_middleware(HostGuard, hosts=settings.host_names,
+                       behind_proxy=bool(settings.trusted_proxies))
     return app
 
 

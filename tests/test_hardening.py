@@ -57,6 +57,22 @@ def test_an_unknown_host_is_refused(app_for):
         assert client.get("/healthz", headers={"Host": "assistant.mygym.com:443"}).status_code == 200
 
 
+def test_a_client_cannot_choose_the_pages_urls_with_forwarded_headers(app_for):
+    """Gradio builds the page's URLs from X-Forwarded-Host/-Proto. Without a trusted proxy
+    they are dropped; behind one, the forwarded host must be an allowed host too."""
+    evil = {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"}
+    with app_for() as client:
+        config = client.get("/config", headers=evil)
+    assert config.status_code == 200 and "evil.example" not in config.text
+    with app_for(trusted_proxies=["10.0.0.2"], allowed_hosts=["assistant.mygym.com"]) as client:
+        refused = client.get("/config", headers={"Host": "assistant.mygym.com", **evil})
+        proxied = client.get("/config", headers={"Host": "assistant.mygym.com",
+                                                 "X-Forwarded-Host": "assistant.mygym.com",
+                                                 "X-Forwarded-Proto": "https"})
+    assert refused.status_code == 400 and "ASSISTANT_ALLOWED_HOSTS" in refused.json()["error"]
+    assert proxied.status_code == 200 and "https://assistant.mygym.com" in proxied.text
+
+
 def test_an_unknown_host_cannot_open_a_websocket_either():
     from starlette.applications import Starlette
     from starlette.routing import WebSocketRoute

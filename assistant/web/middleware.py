@@ -103,29 +103,50 @@ class ErrorShape:
         await send({"type": "http.response.body", "body": out})
 
 
+def _host_name(host: str) -> str:
+    host = host.strip().lower()
+    return host.rsplit(":", 1)[0] if not host.endswith("]") else host
+
+
 class HostGuard:
     """Answer only to the configured Host names: a page on another site that rebinds its
-    DNS name to this server (DNS rebinding) sends its own name, and is refused."""
+    DNS name to this server (DNS rebinding) sends its own name, and is refused.
 
-    def __init__(self, app: ASGIApp, hosts: list[str]):
+    The same goes for the host a proxy names in X-Forwarded-Host, which Gradio uses to
+    build the page's URLs. Without trusted proxies (`behind_proxy` false) no request
+    comes through one, so X-Forwarded-Host, -Proto and Forwarded are dropped: a client
+    must not choose the URLs a page (or a cache in front of it) serves to others."""
+
+    DROPPED = (b"x-forwarded-host", b"x-forwarded-proto", b"x-forwarded-port",
+               b"x-forwarded-prefix", b"forwarded")
+
+    def __init__(self, app: ASGIApp, hosts: list[str], behind_proxy: bool = False):
         self.app = app
         self.hosts = set(hosts)
+        self.behind_proxy = behind_proxy
+
+    def allows(self, host: str) -> bool:
+        return "*" in self.hosts or _host_name(host) in self.hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and "*" not in self.hosts:
-            host = Headers(scope=scope).get("host", "").lower()
-            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-            if name not in self.hosts:
-                if scope["type"] == "websocket":
-                    # No HTTP response on a WebSocket: closing before accepting is the
-                    # ASGI way to refuse the handshake (the server answers 403).
-                    await receive()  # websocket.connect
-                    await send({"type": "websocket.close", "code": 1008,
-                                "reason": "Unknown host"})
-                    return
-                response = error_response(400, "Unknown host; add it to ASSISTANT_ALLOWED_HOSTS.")
-                await response(scope, receive, send)
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if not self.behind_proxy:
+            scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", [])
+                                          if k.lower() not in self.DROPPED]}
+        headers = Headers(scope=scope)
+        forwarded = headers.get("x-forwarded-host", "").split(",")[0]
+        if not self.allows(headers.get("host", "")) or (forwarded and not self.allows(forwarded)):
+            if scope["type"] == "websocket":
+                # No HTTP response on a WebSocket: closing before accepting is the ASGI way
+                # to refuse the handshake (the server answers 403).
+                await receive()  # websocket.connect
+                await send({"type": "websocket.close", "code": 1008, "reason": "Unknown host"})
                 return
+            response = error_response(400, "Unknown host; add it to ASSISTANT_ALLOWED_HOSTS.")
+            await response(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 
