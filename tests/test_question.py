@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from assistant.errors import InvalidQuestionError
 from assistant.question import parse_question
 from assistant.server import create_app
-from assistant.ui import make_chat_fn
+from assistant.web.chat import make_chat_fn
 
 OK = "Should I lock my knees at the top?"
 TURN = {"role": "user", "content": "hi"}

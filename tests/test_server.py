@@ -13,7 +13,7 @@ from assistant import messages
 from assistant.server import SERVER_ERROR, create_app, max_body_bytes
 from assistant.shared_state import RateLimiter
 from assistant.types import Citation, Reply
-from assistant.ui import engine_history, make_chat_fn, reply_messages, route_of
+from assistant.web.chat import engine_history, make_chat_fn, reply_messages, route_of
 
 GYM = "https://www.mygym.example"
 EVIL = "https://evil.example"
@@ -328,7 +328,7 @@ def test_engine_history_drops_sources_and_banners():
 
 
 def test_the_members_message_is_shown_escaped_and_read_back_as_typed():
-    from assistant.ui import EscapingChatInterface
+    from assistant.web.chat import EscapingChatInterface
 
     typed = "<img src=x> knees & toes? &amp;"
     shown = EscapingChatInterface._append_message_to_history(

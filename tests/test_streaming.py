@@ -21,7 +21,7 @@ from assistant.engine import Assistant
 from assistant.grounding import finished, generated_sentences
 from assistant.server import create_app
 from assistant.types import Draft, Reply
-from assistant.ui import make_chat_fn
+from assistant.web.chat import make_chat_fn
 
 QUESTION = "Should I lock my knees at the top of the leg press?"
 EMERGENCY = "I suddenly can't control my bladder and my groin is numb after leg day"

@@ -1,4 +1,4 @@
-"""Gradio chat for trainers and standalone use, mounted by `assistant.server`.
+"""Gradio chat for trainers and standalone use, mounted by `assistant.web.app`.
 
 The chat function is a plain `fn(message, history)`; turning a Reply into chat
 messages (`reply_messages`) and chat history back into engine history
