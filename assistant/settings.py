@@ -125,6 +125,8 @@ class Settings(BaseSettings):
     )
     llm_timeout_s: float = Field(
         default=20.0, gt=0, le=300,
+        validation_alias=AliasChoices("ASSISTANT_LLM_TIMEOUT_S", "ASSISTANT_LLM_TIMEOUT",
+                                      "llm_timeout_s"),
         description="Seconds to wait for the model before showing the extractive answer.",
     )
     llm_max_tokens: int = Field(

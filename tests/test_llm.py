@@ -198,3 +198,12 @@ def test_eval_compare_llm_without_a_server_is_a_clear_error(monkeypatch, capsys)
     monkeypatch.delenv("ASSISTANT_LLM_BASE_URL", raising=False)
     assert eval_main(["--compare", "extractive,llm", "--no-report"]) == 2
     assert "ASSISTANT_LLM_BASE_URL" in capsys.readouterr().err
+
+
+def test_the_timeout_setting_has_the_name_the_issue_gave_it_too(monkeypatch):
+    from assistant.settings import load_settings
+
+    monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", "7")
+    assert load_settings().llm_timeout_s == 7.0
+    monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT_S", "9")  # the documented name wins
+    assert load_settings().llm_timeout_s == 9.0
