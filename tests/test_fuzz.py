@@ -205,13 +205,16 @@ def valid_once_normalised(body: object) -> bool:
                     for t in ask.history))
 
 
+ASK_PATHS = ("/api/ask", "/api/ask/stream")  # one request model, one check
+
+
 @schema.hook("filter_failure")
 def filter_failure(context, failure, case, response) -> bool:
-    """Judge /api/ask's "invalid data accepted" (ST201) and "valid data refused" (ST202) by
+    """Judge /api/ask's (and its stream's) "invalid data accepted" (ST201) and "valid data refused" (ST202) by
     the body the server checks, once normalised; every other failure stands. (The document
     states `"history": null` and a turn's `maxLength`; that the message's limits apply once
     it is stripped it can only say in words.)"""
-    if case.operation.path != "/api/ask" or failure.code not in ("ST201", "ST202"):
+    if case.operation.path not in ASK_PATHS or failure.code not in ("ST201", "ST202"):
         return True
     return valid_once_normalised(case.body) == (failure.code == "ST202")
 

@@ -264,13 +264,30 @@ def test_referral_guidance_fits_the_symptom_and_never_reads_as_about_the_member(
 
 @pytest.mark.slow
 def test_the_shipped_model_is_what_the_training_command_produces(tmp_path, embedder, head):
-    """`assistant triage train` rebuilds the shipped file from the labelled files in the repo."""
+    """`assistant triage train` rebuilds the shipped file from the labelled files in the repo.
+
+    Bit-for-bit it cannot: the embeddings and the solver drift by ~1e-2 across releases of
+    transformers and scikit-learn (a fresh install on 2026-12-02 gave 0.014). So the weights
+    must be close, the neighbour bank and thresholds the same, and the rebuilt model must
+    route the dev set's 292 messages as the shipped one does."""
+    import json
+
+    from assistant.embeddings import CachedEmbedder
     from assistant.safety.train import train
 
+    embedder = CachedEmbedder(embedder, size=20_000)
     rules = Triager(embedder=embedder, model=None, detect_language=False)
     rebuilt = train(embedder, lambda c: rules.rules_route(c.message, c.history),
                     out=tmp_path / "rebuilt.npz", log=lambda line: None)
-    assert np.allclose(rebuilt.weights, head.weights, atol=1e-3)
+    assert np.allclose(rebuilt.weights, head.weights, atol=0.05)
+    shipped_triager = Triager(embedder=embedder, model=head, detect_language=False)
+    rebuilt_triager = Triager(embedder=embedder, model=rebuilt, detect_language=False)
+    dev = [json.loads(line) for line in
+           (Path(__file__).resolve().parents[1] / "eval" / "triage_dev.jsonl").open()]
+    differ = [item["message"] for item in dev
+              if shipped_triager.triage(item["message"], item.get("history") or []).route
+              != rebuilt_triager.triage(item["message"], item.get("history") or []).route]
+    assert len(differ) <= 1, differ  # one borderline flip at most
     assert (rebuilt.bank_routes == head.bank_routes).all()
     assert np.abs(rebuilt.bank.astype(int) - head.bank.astype(int)).max() <= 1
     assert (rebuilt.emergency_threshold, rebuilt.escalation_threshold, rebuilt.referral_threshold) == (
