@@ -140,3 +140,13 @@ def redis_url(tmp_path_factory):
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def stub():
+    """A scripted OpenAI-compatible server on 127.0.0.1 (tests/openai_stub.py)."""
+    from openai_stub import StubServer
+
+    with StubServer() as server:
+        yield server
+

@@ -94,6 +94,11 @@ class StubServer:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def reset(self) -> None:
+        """Back to a prompt, healthy server between tests."""
+        self.delay_s, self.piece_delay_s, self.status = 0.0, 0.0, 200
+        self.requests.clear()
+
     def __enter__(self) -> StubServer:
         self.thread.start()
         return self

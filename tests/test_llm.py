@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from openai_stub import StubServer, first_sentence, passages_in
+from openai_stub import first_sentence, passages_in
 
 from assistant import messages
 from assistant.answer import unresolved_markers
@@ -17,12 +17,6 @@ from assistant.engine import Assistant
 from assistant.grounding import check_answer, enough, generated_sentences, polarity_flip, unsupported_facts
 
 QUESTION = "Should I lock my knees at the top of the leg press?"
-
-
-@pytest.fixture(scope="module")
-def stub():
-    with StubServer() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +28,7 @@ def llm_bot(bot, settings, stub):
 
 @pytest.fixture(autouse=True)
 def reset(stub):
-    stub.delay_s, stub.status = 0.0, 200
-    stub.requests.clear()
-    yield
+    stub.reset()
 
 
 def faithful(prompt: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from browser_helpers import CHROMIUM, ServerThread, gym_site, launch_chromium
 from fastapi.testclient import TestClient
-from openai_stub import StubServer, first_sentence, passages_in
+from openai_stub import first_sentence, passages_in
 
 from assistant import messages
 from assistant.engine import Assistant
@@ -25,12 +25,6 @@ from assistant.web.chat import make_chat_fn
 
 QUESTION = "Should I lock my knees at the top of the leg press?"
 EMERGENCY = "I suddenly can't control my bladder and my groin is numb after leg day"
-
-
-@pytest.fixture(scope="module")
-def stub():
-    with StubServer() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +40,7 @@ def llm_bot(bot, llm_settings):
 
 @pytest.fixture(autouse=True)
 def reset(stub):
-    stub.delay_s, stub.piece_delay_s, stub.status = 0.0, 0.0, 200
-    stub.requests.clear()
-    yield
+    stub.reset()
 
 
 def sentence(prompt: str, n: int) -> str:
