@@ -119,6 +119,15 @@ def as_payload(message: object, history: object) -> dict[str, Any]:
     return {"message": message, "history": history}
 
 
+def _quoted(value: object, limit: int = 20) -> str:
+    """A wrong role or route as the refusal names it: a short string quoted, anything else
+    by its type. Never the whole value: it may be long, and repr() of a huge int or a deep
+    list raises (a fuzz run found both)."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= limit else repr(value[:limit] + "…")
+    return f"of type {type(value).__name__}"
+
+
 def _explain(error: dict) -> str:
     """One pydantic error, in words that name the field and say what it must be."""
     loc = [part for part in error["loc"] if not (isinstance(part, str) and "[" in part)]
@@ -134,7 +143,7 @@ def _explain(error: dict) -> str:
     if len(loc) == 2:
         return f'{turn} must be an object with "role" and "content".'
     if loc[2] == "role":
-        got = "no role" if kind == "missing" else f"role {error['input']!r}"
+        got = "no role" if kind == "missing" else f"role {_quoted(error['input'])}"
         return f'{turn} has {got}; use "user" or "assistant".'
     if reason:
         return reason.replace("It ", f"{turn} ", 1) if reason.startswith("It ") \
@@ -174,5 +183,5 @@ def parse_feedback(payload: Any, max_chars: int) -> FeedbackRequest:
             raise InvalidQuestionError(str(error["ctx"]["error"])) from None
         if error["loc"][:1] == ("route",):
             raise InvalidQuestionError(
-                f"Unknown route {error['input']!r}; use one of {', '.join(ROUTES)}.") from None
+                f"Unknown route {_quoted(error['input'])}; use one of {', '.join(ROUTES)}.") from None
         raise InvalidQuestionError('Send {"helpful": true|false, "route": "answer"}.') from None

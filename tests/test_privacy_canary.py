@@ -4,6 +4,7 @@ then the logs and both folders are searched for it."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -49,13 +50,22 @@ def test_no_user_text_in_logs_data_or_temp(bot, settings, tmp_path, caplog, capf
         client.post("/api/ask", json={"message": CANARY + "\u0000"})
         client.post("/api/ask", content=f'{{"message": "{CANARY} \\ud800"}}',  # lone surrogate
                     headers={"Content-Type": "application/json"})
-        # The Gradio chat itself (its API route, result stream read), and the thumbs event
-        # with a payload it cannot read.
-        call = client.post("/gradio_api/call/chat", json={"data": [CANARY, []]})
-        assert call.status_code == 200, call.text
-        result = client.get(f"/gradio_api/call/chat/{call.json()['event_id']}")
-        assert "event: complete" in result.text  # the chat answered
+        # The Gradio chat itself (joined through its queue, its event stream read, as the
+        # page does), and the thumbs event with a payload it cannot read.
         config = client.get("/config").json()
+        chat = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "chat")
+        join = client.post("/gradio_api/queue/join", json={
+            "data": [CANARY, []], "fn_index": chat, "session_hash": "canary1",
+            "event_data": None})
+        assert join.status_code == 200, join.text
+        with client.stream("GET", "/gradio_api/queue/data?session_hash=canary1") as stream:
+            events = []
+            for line in stream.iter_lines():
+                if line.startswith("data:"):
+                    events.append(json.loads(line[5:]))
+                    if events[-1].get("msg") == "process_completed":
+                        break
+        assert events[-1].get("success") is True, events[-1]  # the chat answered
         like = next(d["id"] for d in config["dependencies"]
                     if any(t[1] == "like" for t in d.get("targets", [])))
         client.post("/gradio_api/run/predict", json={

@@ -33,6 +33,7 @@ from .middleware import (
     BodyLimit,
     ErrorShape,
     GradioExposure,
+    GradioRequests,
     HostGuard,
     OriginGuard,
     RateLimits,
@@ -165,9 +166,21 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
     async def chat_redirect():
         return RedirectResponse("./")
 
+    chat.quiet_gradio_tracebacks()
+    blocks = chat.build(bot, settings, ask=answering.ask,
+                        ask_stream=answering.ask_stream if settings.llm_base_url else None,
+                        on_feedback=feedback.record,
+                        on_reply=transcripts.reply if transcripts.enabled else None)
+    # A bounded queue: past it Gradio tells the member the chat is busy.
+    blocks.queue(max_size=settings.chat_queue_size, api_open=False)
+
     origins = normalise_origins(settings.allowed_origins)
-    # Inner to outer: a body past its limit is refused before it is buffered, and only
-    # after the request has spent its budget (as before: a flood of big bodies is a 429).
+    # Inner to outer: Gradio's events are checked against the chat's handlers; a body past
+    # its limit is refused before it is buffered, and only after the request has spent its
+    # budget (as before: a flood of big bodies is a 429).
+    app.add_middleware(GradioRequests, functions={
+        i: (len(f.inputs), ("index", "value") if any(t[1] == "like" for t in f.targets) else ())
+        for i, f in blocks.fns.items()})
     app.add_middleware(BodyLimit, limit_for=lambda path: feedback_body_limit
                        if path.startswith("/api/feedback") else body_limit)
     app.add_middleware(RateLimits, budgets=[(RateLimits.QUESTIONS, limiter),
@@ -186,13 +199,6 @@ def create_app(bot: Assistant | AnswerPool, settings: Settings) -> FastAPI:
         max_age=600,
     )
 
-    chat.quiet_gradio_tracebacks()
-    blocks = chat.build(bot, settings, ask=answering.ask,
-                      ask_stream=answering.ask_stream if settings.llm_base_url else None,
-                      on_feedback=feedback.record,
-                      on_reply=transcripts.reply if transcripts.enabled else None)
-    # A bounded queue: past it Gradio tells the member the chat is busy.
-    blocks.queue(max_size=settings.chat_queue_size, api_open=False)
     app = gr.mount_gradio_app(
         app, blocks, path="/",
         ssr_mode=False, mcp_server=False, run_history=False, show_error=False,

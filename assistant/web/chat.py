@@ -278,7 +278,14 @@ def build(bot: Assistant, settings: Settings, *, ask: Callable[..., Reply] | Non
     def like(history: list[dict], data: gr.LikeData) -> None:
         if on_feedback is None or data.liked not in (True, False):
             return
-        index = data.index if isinstance(data.index, int) else data.index[0]
+        # A vote names a message by its index (or [index, part]); anything else, or a
+        # history that is not a list of messages, is a payload the page never sends.
+        index = data.index[0] if isinstance(data.index, (list, tuple)) and data.index \
+            else data.index
+        if type(index) is not int or not isinstance(history, list) or \
+                not all(isinstance(m, dict) for m in history):
+            log.info("chat vote ignored: not a vote the page sends")
+            return
         # A vote on the sources list counts for the answer above it.
         while 0 < index < len(history) and (history[index].get("metadata") or {}).get("title"):
             index -= 1

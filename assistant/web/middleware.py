@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -64,7 +66,8 @@ class ErrorShape:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body"):
                     return
-                await self._send_error(held.pop("start"), b"".join(chunks), send)
+                await self._send_error(held.pop("start"), b"".join(chunks), send,
+                                       scope.get("path", ""))
                 return
             await send(message)
 
@@ -75,9 +78,17 @@ class ErrorShape:
             if not started:
                 await error_response(500, SERVER_ERROR)(scope, receive, send)
 
-    async def _send_error(self, start, body: bytes, send: Send) -> None:
+    # Our chat's handlers catch every failure of their own, so a 500 from Gradio's event
+    # routes is Gradio failing to read input the page never sends (a history that is not
+    # messages, say): the request's fault, a 400. It is still logged ("chat event failed").
+    UNREADABLE_EVENT = "The chat could not read this request; reload the page."
+
+    async def _send_error(self, start, body: bytes, send: Send, path: str = "") -> None:
         headers = Headers(raw=start.get("headers", []))
         status = start["status"]
+        if status == 500 and path in GradioRequests.EVENTS:
+            start, status = {**start, "status": 400}, 400
+            body = json.dumps({"error": self.UNREADABLE_EVENT}).encode()
         try:
             data = json.loads(body) if "json" in headers.get("content-type", "") else None
         except ValueError:
@@ -158,19 +169,135 @@ class GradioExposure:
 
     CLOSED = ("/gradio_api/upload", "/gradio_api/deep_link", "/gradio_api/info",
               "/gradio_api/openapi.json", "/monitoring", "/gradio_api/monitoring",
-              "/gradio_api/mcp", "/openapi.json", "/docs", "/redoc")
+              "/gradio_api/mcp", "/openapi.json", "/docs", "/redoc",
+              # Gradio's API for programmatic clients (our API is /api/ask; without /info
+              # no Gradio client can use it anyway), and its proxy for Spaces. The page
+              # uses queue/join, queue/data, run/predict and heartbeat only.
+              "/gradio_api/call/", "/gradio_api/api/", "/gradio_api/proxy=")
 
     def __init__(self, app: ASGIApp):
         self.app = app
+
+    def closed(self, path: str) -> bool:
+        return path.startswith(self.CLOSED) or (
+            path.startswith("/gradio_api/run/") and path != "/gradio_api/run/predict")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         query = parse_qs((scope.get("query_string") or b"").decode("latin-1"), keep_blank_values=True)
         # The chat is Gradio's only page: `?page=<other>` made Gradio raise (a 500).
-        if path.startswith(self.CLOSED) or "deep_link" in query or query.get("page", [""]) != [""]:
+        if self.closed(path) or "deep_link" in query or query.get("page", [""]) != [""]:
             await error_response(404, "Not found.")(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+class GradioRequests:
+    """Gradio's event routes take only what the chat page sends (issue 12): a fuzz run
+    found Gradio answering 500, or cutting the connection, for an unknown fn_index, the
+    wrong number of inputs, NaN or a lone surrogate in the body, or the event stream of a
+    session that never joined. Each such request is refused here with our 400 or 404.
+
+    `functions` maps each event handler's fn_index to its number of inputs and the keys
+    its event data must have (a thumbs vote's index and value). The body is already
+    bounded (BodyLimit, outside this one)."""
+
+    EVENTS = ("/gradio_api/queue/join", "/gradio_api/run/predict")
+    SESSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
+    MAX_SESSIONS = 10_000  # session hashes remembered (a join each), oldest forgotten first
+
+    def __init__(self, app: ASGIApp, functions: dict[int, tuple[int, tuple[str, ...]]]):
+        self.app = app
+        self.functions = functions
+        self.sessions: OrderedDict[str, None] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith("/gradio_api/"):
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "GET" and path == "/gradio_api/queue/data":
+            hashes = parse_qs((scope.get("query_string") or b"").decode("latin-1")).get(
+                "session_hash", [""])
+            if hashes[0] not in self.sessions:  # Gradio cut the stream of an unknown one
+                await error_response(404, "No such chat session; reload the page.")(
+                    scope, receive, send)
+                return
+        if scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        problem = self.problem(path, body, Headers(scope=scope).get("content-type", ""))
+        if problem:
+            await error_response(400, problem)(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    def problem(self, path: str, body: bytes, content_type: str) -> str | None:
+        """What is wrong with a POST to Gradio's routes, in words (never quoting it)."""
+        if "json" not in content_type.lower() and path not in self.EVENTS:
+            return None  # not JSON: Gradio refuses it with a 4xx of its own
+        try:
+            data = json.loads(body, parse_constant=_no_constant)
+            _check_strings(data)
+        except (ValueError, RecursionError, UnicodeError):
+            return "The request body is not valid JSON."
+        if path not in self.EVENTS:
+            return None
+        if not isinstance(data, dict):
+            return "An event must be a JSON object."
+        fn = data.get("fn_index")
+        if type(fn) is not int or fn not in self.functions:
+            return "Unknown event."
+        count, keys = self.functions[fn]
+        inputs = data.get("data")
+        if not isinstance(inputs, list) or len(inputs) != count:
+            return "The event has the wrong inputs."
+        event = data.get("event_data")
+        if (event is not None or keys) and not (isinstance(event, dict) and set(keys) <= set(event)):
+            return "The event's data is not what this event sends."
+        session = data.get("session_hash")
+        if session is not None and not (isinstance(session, str) and self.SESSION.fullmatch(session)):
+            return "Bad session."
+        if path == "/gradio_api/queue/join" and session is not None:
+            self.sessions[session] = None
+            self.sessions.move_to_end(session)
+            while len(self.sessions) > self.MAX_SESSIONS:
+                self.sessions.popitem(last=False)
+        return None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _check_strings(value) -> None:
+    """Raise UnicodeError for a lone surrogate anywhere (valid JSON escapes, but no text)."""
+    if isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_strings(k)
+            _check_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            _check_strings(v)
 
 
 class RateLimits:
