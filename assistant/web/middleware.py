@@ -255,9 +255,16 @@ class GradioRequests:
             return None  # not JSON: Gradio refuses it with a 4xx of its own
         try:
             data = json.loads(body, parse_constant=_no_constant)
-            _check_strings(data)
-        except (ValueError, RecursionError, UnicodeError):
+        except (ValueError, RecursionError):
             return "The request body is not valid JSON."
+        try:
+            _check_values(data)
+        except UnicodeError:
+            return "The request has text that is not valid Unicode (a lone surrogate)."
+        except OverflowError:
+            return "The request has a number past 64 bits."
+        except RecursionError:
+            return "The request body is nested too deeply."
         if path not in self.EVENTS:
             return None
         if not isinstance(data, dict):
@@ -287,17 +294,24 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def _check_strings(value) -> None:
-    """Raise UnicodeError for a lone surrogate anywhere (valid JSON escapes, but no text)."""
+def _check_values(value) -> None:
+    """Raise UnicodeError for a lone surrogate anywhere (a valid JSON escape, but no text),
+    and OverflowError for an integer past 64 bits: Gradio writes its event streams with
+    orjson, which refuses it, and cuts the stream of a handler that hands one back."""
     if isinstance(value, str):
         value.encode("utf-8")
+    elif isinstance(value, bool):
+        pass
+    elif isinstance(value, int):
+        if not -(2**63) <= value < 2**64:
+            raise OverflowError
     elif isinstance(value, dict):
         for k, v in value.items():
-            _check_strings(k)
-            _check_strings(v)
+            _check_values(k)
+            _check_values(v)
     elif isinstance(value, list):
         for v in value:
-            _check_strings(v)
+            _check_values(v)
 
 
 class RateLimits:
