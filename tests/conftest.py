@@ -150,3 +150,12 @@ def stub():
     with StubServer() as server:
         yield server
 
+
+def is_text(value: str) -> bool:
+    """Whether a string is encodable text (no lone surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+

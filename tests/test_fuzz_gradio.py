@@ -34,6 +34,7 @@ import httpx
 import hypothesis
 import pytest
 from browser_helpers import ServerThread
+from conftest import is_text
 from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 
@@ -212,14 +213,6 @@ def sse_lines(response: httpx.Response):
             yield line.decode("utf-8")
     if pending:
         yield pending.decode("utf-8")
-
-
-def is_text(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def sent_json(content: bytes) -> dict:

@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 import hypothesis
 import pytest
+from conftest import is_text
 from hypothesis import HealthCheck, event, example, given
 from hypothesis import strategies as st
 
@@ -160,14 +161,6 @@ def limits(draw, settings) -> tuple[int, int]:
     if draw(st.booleans()):
         return settings.max_message_chars, settings.max_history_turns
     return draw(st.integers(1, 60)), draw(st.integers(0, 6))
-
-
-def is_text(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def has_controls(value: str) -> bool:
