@@ -151,16 +151,15 @@ class AnswerPool:
         self._waiting[request] = inbox
         history = None if history is None else [dict(t) for t in history]
         try:
-            done = threading.Thread(target=lambda: inbox.put(
-                _Outcome(self._call, _ask_stream, request, message, history)), daemon=True)
-            done.start()
-            while (item := inbox.get()) is not None:
-                if isinstance(item, _Outcome):
-                    yield item.result()
-                    return
+            self._pool.submit(_ask_stream, request, message, history).add_done_callback(inbox.put)
+            while isinstance(item := inbox.get(), Draft):
                 yield item
+            reply = item.result()  # the worker's future, done
+        except BrokenProcessPool:  # a worker died: `ask` restarts the pool and retries
+            reply = self.ask(message, history)
         finally:
             self._waiting.pop(request, None)
+        yield reply
 
     def stats(self) -> dict:
         stats = dict(self._call(_stats))
@@ -170,18 +169,3 @@ class AnswerPool:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._drafts.close()
-
-
-class _Outcome:
-    """A call's result or exception, to hand from one thread to another."""
-
-    def __init__(self, fn, *args):
-        try:
-            self.value, self.error = fn(*args), None
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            self.value, self.error = None, exc
-
-    def result(self):
-        if self.error is not None:
-            raise self.error
-        return self.value

@@ -9,6 +9,8 @@ and, in Debian's Chromium, the widget and the Gradio page while the model is sti
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -156,6 +158,9 @@ def test_worker_processes_stream_drafts_too(llm_bot, llm_settings, stub):
         assert reply == llm_bot.ask(QUESTION)
         assert drafts and all(reply.text.startswith(d.text) for d in drafts)
         assert list(pool.ask_stream(EMERGENCY)) == [llm_bot.ask(EMERGENCY)]
+        # A worker that died: the pool is restarted and the question still answered.
+        os.kill(pool.warm()[0], signal.SIGKILL)
+        assert list(pool.ask_stream(QUESTION))[-1] == reply
     finally:
         pool.close()
 

@@ -94,7 +94,6 @@ def _provenance(citation: Citation) -> str:
     return ("\n\n*" + " · ".join(parts) + "*") if parts else ""
 
 
-
 # After a referral, show its banner and first line, not the end of a long reply: Gradio
 # scrolls the chat to the bottom on every update, so once a new banner appears (the count
 # grows; re-renders keep it), bring it back to the top of the view. Served as a file
@@ -125,7 +124,6 @@ SCROLL_JS = """
 })();
 """
 HEAD = '<script src="./chat.js" defer></script>'
-
 
 
 class _RedactedTracebacks:
@@ -252,10 +250,7 @@ def make_chat_fn(ask: Callable[..., Reply], settings: Settings,
             yield [{"role": "assistant", "content": messages.UI_ERROR}]
 
     if ask_stream is not None:
-        def chat_stream(message: str, history: list[dict]) -> Iterator[list[dict]]:
-            yield from answers(message, history)
-
-        return chat_stream
+        return answers  # a generator function: Gradio streams what it yields
 
     def chat(message: str, history: list[dict]) -> list[dict]:
         *_, last = answers(message, history)

@@ -226,28 +226,14 @@ class GradioRequests:
         if scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        body = await _read_body(receive)
+        if body is None:  # the client went away
+            return
         problem = self.problem(path, body, Headers(scope=scope).get("content-type", ""))
         if problem:
             await error_response(400, problem)(scope, receive, send)
             return
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, _replaying(body, receive), send)
 
     def problem(self, path: str, body: bytes, content_type: str) -> str | None:
         """What is wrong with a POST to Gradio's routes, in words (never quoting it)."""
@@ -317,12 +303,12 @@ def _check_values(value) -> None:
 class RateLimits:
     """Every budget in one place (issue 12). Each route that answers a question spends the
     question budget: `/api/ask` and its stream, and Gradio's event routes (a chat message
-    reaches the engine through `/gradio_api/queue/join`, `/call/` or `/run/`, which had no
+    reaches the engine through `/gradio_api/queue/join` or `/run/predict`, which had no
     limit, so one client could flood the chat queue). Feedback votes spend their own.
-    `budgets` pairs route prefixes with a limiter; only POSTs spend."""
+    `budgets` pairs route prefixes with a limiter; only POSTs spend. (Gradio's other event
+    routes, `/call/` and `/api/`, are closed by GradioExposure before this runs.)"""
 
-    QUESTIONS = ("/api/ask", "/gradio_api/queue/join", "/gradio_api/call/", "/gradio_api/run/",
-                 "/gradio_api/api/")
+    QUESTIONS = ("/api/ask", "/gradio_api/queue/join", "/gradio_api/run/")
     FEEDBACK = ("/api/feedback",)
 
     def __init__(self, app: ASGIApp, budgets: Sequence[tuple[tuple[str, ...], Limiter]]):
@@ -373,32 +359,47 @@ class BodyLimit:
                 return
             await self.app(scope, receive, send)  # the server holds it to that length
             return
-        chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            more = message.get("more_body", False)
-            if size > limit:
-                await self._refuse(limit, scope, receive, send)
-                return
-        body, replayed = b"".join(chunks), False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:
-                return await receive()  # e.g. http.disconnect
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        body = await _read_body(receive, limit)
+        if body is None:  # the client went away
+            return
+        if len(body) > limit:
+            await self._refuse(limit, scope, receive, send)
+            return
+        await self.app(scope, _replaying(body, receive), send)
 
     @staticmethod
     async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
         await error_response(413, f"The request body is larger than {limit} bytes.",
                              {"Connection": "close"})(scope, receive, send)
+
+
+async def _read_body(receive: Receive, limit: float = math.inf) -> bytes | None:
+    """The request body, read until its end or until it is past `limit` (then what was read
+    so far, longer than `limit`); None if the client went away."""
+    chunks, size, more = [], 0, True
+    while more and size <= limit:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app the body already read, then the real one's messages
+    (e.g. http.disconnect)."""
+    replayed = False
+
+    async def replay():
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 class SecurityHeaders:
