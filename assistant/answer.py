@@ -7,6 +7,7 @@ claim is grounded by construction and the check below can prove it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -46,12 +47,24 @@ class _Candidate:
     vector: np.ndarray | None
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _terms(sentence: str) -> frozenset[str]:
+    """A corpus sentence's terms: the same few thousand sentences come up question after
+    question, so they are tokenized once."""
+    return frozenset(tokenize(sentence))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _sentences(passage: str) -> tuple[str, ...]:
+    return tuple(split_sentences(passage))
+
+
 def _word_overlap(question_terms: Mapping[str, float], sentence: str) -> float:
     """Share of the question's idf weight that the sentence's words cover."""
     total = sum(question_terms.values())
     if not total:
         return 0.0
-    words = set(tokenize(sentence))
+    words = _terms(sentence)
     return sum(w for t, w in question_terms.items() if t in words) / total
 
 
@@ -76,7 +89,7 @@ def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
     terms = {t: idf.get(t, 1.0) for t in tokenize(question)}
     found: list[_Candidate] = []
     for h, hit in enumerate(hits):
-        sentences = split_sentences(hit.chunk.text)
+        sentences = _sentences(hit.chunk.text)
         vectors = sentence_vectors.get(hit.chunk.id)
         if vectors is not None and len(vectors) != len(sentences):
             vectors = None
@@ -95,10 +108,15 @@ def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
     return found
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _repeat_key(sentence: str) -> str:
+    return re.sub(r"\W+", " ", sentence.lower()).strip()
+
+
 def _repeats(cand: _Candidate, picked: Sequence[_Candidate]) -> bool:
-    key = re.sub(r"\W+", " ", cand.text.lower()).strip()
+    key = _repeat_key(cand.text)
     for p in picked:
-        if re.sub(r"\W+", " ", p.text.lower()).strip() == key:
+        if _repeat_key(p.text) == key:
             return True
         if (cand.vector is not None and p.vector is not None
                 and float(p.vector @ cand.vector) > DUPLICATE_SIMILARITY):
@@ -202,7 +220,7 @@ def _list_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: Cite,
         by_hit.setdefault(c.hit, []).append(c)
     ranked = []
     for h, group in by_hit.items():
-        sentences = split_sentences(hits[h].chunk.text)
+        sentences = _sentences(hits[h].chunk.text)
         items = [i for i, t in enumerate(sentences) if _LIST_PREFIX.match(t)]
         if len(items) < 2:
             continue
@@ -281,6 +299,13 @@ def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: Cite, m
     return " ".join(f"{_unlabelled(c.text)} [{cite(c.hit)}]" for c in chosen)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _penalty(sentence: str) -> float:
+    """Talk about "the article" or a study, or about sources disagreeing, scores lower."""
+    return ((META_PENALTY if _META.search(sentence) else 0)
+            + (HEDGE_PENALTY if _HEDGE.search(sentence) else 0))
+
+
 def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
             sentence_vectors: Mapping[str, np.ndarray], max_sentences: int = 3,
             idf: Mapping[str, float] | None = None,
@@ -299,9 +324,8 @@ def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
     cands = candidates(question, vector, hits, sentence_vectors, idf, skip_about_reader)
     if not _ASKS_ABOUT_DISAGREEMENT.search(question):
         cands = [c for c in cands if not hits[c.hit].chunk.section.endswith(HEDGE_SECTION)] or cands
-    cands = [_Candidate(c.hit, c.index, c.text,
-                        c.score - (META_PENALTY if _META.search(c.text) else 0)
-                        - (HEDGE_PENALTY if _HEDGE.search(c.text) else 0), c.vector) for c in cands]
+    cands = [_Candidate(c.hit, c.index, c.text, c.score - _penalty(c.text), c.vector)
+             for c in cands]
     if not cands:
         return "", ()
     cite = Cite(hits)

@@ -153,7 +153,7 @@ def _run(args) -> int:
                 history = json.loads(args.history)
             except json.JSONDecodeError as exc:
                 raise InvalidQuestionError(f"--history is not valid JSON ({exc}).") from exc
-        bot = Assistant.load(settings)
+        bot = Assistant.load(settings, warm=False)  # one question: load only what it needs
         _print_reply(bot.ask(args.question, history), args.json)
         return 0
     return 1

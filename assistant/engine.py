@@ -35,6 +35,7 @@ from .safety.model import views
 from .settings import Settings, load_settings
 from .store import ChunkStore
 from .types import Chunk, Draft, Hit, Reply, Triage
+from .vectors import MemoryVectors, StoreVectors, Vectors
 
 log = logging.getLogger("assistant")
 
@@ -67,24 +68,30 @@ def make_query_embedder(settings: Settings) -> Embedder:
     return CachedEmbedder(SentenceTransformerEmbedder(settings.model_name_or_path))
 
 
-def make_triager(embedder: Embedder | None, settings: Settings | None = None):
-    """The safety triager with the shipped learned model (refuses to start without it)."""
+def make_triager(embedder: Embedder | None, settings: Settings | None = None, *,
+                 warm: bool = True):
+    """The safety triager with the shipped learned model (refuses to start without it).
+
+    `warm`: load the language models now, so a server's first foreign message does not
+    wait; a one-question process (`assistant ask`) loads them only if its message needs them."""
     from .safety import Triager, load_shipped_model
 
     model = None
     if embedder is not None:
         # The probe sentence goes past any question cache: it is not a question.
         model = load_shipped_model(getattr(embedder, "inner", embedder))
-    triager = Triager(embedder, model)
+    cache = settings.data_dir / "cache" if settings is not None else None
+    triager = Triager(embedder, model, cache_dir=cache)
     if embedder is not None:
-        triager.warm()  # the topic bank and language models, before the first question
+        triager.warm(language_models=warm)  # before the first question
     return triager
 
 
 def index_is_missing(settings: Settings, store: ChunkStore | None = None) -> bool:
     """True when the store holds no index built with the configured model."""
     store = store or ChunkStore(settings)
-    stored_model = store.model_name() if store.count() else None
+    stored_model, _, count = store.current()
+    stored_model = stored_model if count else None
     if stored_model is not None and stored_model != settings.model_id and settings.chroma_host:
         raise ConfigError(
             f"The shared index was built with {stored_model!r} but this replica is "
@@ -136,7 +143,7 @@ class Assistant:
         self.ingest_embedder = ingest_embedder
         self.triager = triager if triager is not None else make_triager(query_embedder, settings)
         self._chunks: dict[str, Chunk] = {}
-        self._sentences: dict[str, np.ndarray] = {}
+        self._vectors: Vectors = StoreVectors(store)
         self._heading_vectors: dict[str, np.ndarray] = {}
         self.retriever: HybridRetriever | None = None
         # Questions run concurrently (no global lock); only `refresh` takes the write side.
@@ -147,14 +154,20 @@ class Assistant:
 
     # -- construction -------------------------------------------------------------
     @classmethod
-    def load(cls, settings: Settings | None = None, *, progress: bool = True) -> Assistant:
-        """Open the index (building it from the corpus if it is missing) and get ready to answer."""
+    def load(cls, settings: Settings | None = None, *, progress: bool = True,
+             warm: bool = True) -> Assistant:
+        """Open the index (building it from the corpus if it is missing) and get ready to answer.
+
+        `warm` (a server): also load what only some questions need, before the first user.
+        A process that answers one question and exits passes False."""
         settings = settings or load_settings()
         store = ChunkStore(settings)
         ingest_embedder = build_index_if_missing(settings, store, progress=progress)
-        bot = cls(settings, store, make_query_embedder(settings), ingest_embedder=ingest_embedder)
-        # Load the ONNX session and the triage exemplars now, so the first user doesn't wait.
-        bot.triager.triage("how do I warm up?", [])
+        embedder = make_query_embedder(settings)
+        bot = cls(settings, store, embedder, make_triager(embedder, settings, warm=warm),
+                  ingest_embedder=ingest_embedder)
+        if warm:
+            bot.triager.triage("how do I warm up?", [])  # every stage, once
         return bot
 
     def refresh(self) -> None:
@@ -162,47 +175,55 @@ class Assistant:
 
         Everything is built first and swapped in under the write side of `_swap`, so a
         question answered on another thread sees the old index or the new one, never a mix."""
-        version = self.store.index_version()  # read first: a later ingest shows up next check
-        chunks, lexical, headings = self._open_index(version)
+        # Read first: a later ingest shows up at the next check.
+        _, version, count = self.store.current()
+        chunks, lexical, headings, vectors = self._open_index(version, count)
         by_id = {c.id: c for c in chunks}
         heading_rows = headings.rows_for() if headings is not None else {}
         s = self.settings
-        retriever = HybridRetriever(self.store, lexical, by_id, top_k=s.top_k,
+        retriever = HybridRetriever(vectors, lexical, by_id, top_k=s.top_k,
                                     candidates=s.candidates, rrf_k=s.rrf_k, mode=s.retrieval_mode)
         with self._swap.writing():
             self.index_error = None
             self._chunks, self._idf, self.retriever = by_id, lexical.idf, retriever
             self._headings, self._heading_rows = headings, heading_rows
-            self._sentences, self._heading_vectors = {}, {}
+            self._vectors, self._heading_vectors = vectors, {}
             self.index_version = version
 
-    def _open_index(self, version: str | None):
-        """(chunks, BM25, heading index) for the stored index: from the on-disk snapshot for
-        this version when there is one, else built from the store and saved for next time."""
+    def _open_index(self, version: str | None, count: int):
+        """(chunks, BM25, heading index, vectors) for the stored index: from the on-disk
+        snapshot for this version when there is one, else built from the store and saved for
+        next time. A small index's vectors are held in memory (`vectors`)."""
         from . import snapshot
         from .chunking import embedding_text
 
         folder = None
+        in_memory = count <= self.settings.dense_in_memory_max_chunks
         if version is not None:
             folder = snapshot.folder_for(self.settings.data_dir, self.settings.collection,
                                          version, self.settings.model_id)
-            cached = snapshot.load(folder, expected_chunks=self.store.count())
+            cached = snapshot.load(folder, expected_chunks=count)
             if cached is not None:
                 headings = cached.headings
                 if headings is None and self.query_embedder is not None:
                     headings = self._heading_index(cached.chunks)
-                return cached.chunks, cached.lexical, headings
+                vectors = cached.vectors if in_memory else None
+                if vectors is None:
+                    vectors = MemoryVectors.from_store(self.store) if in_memory else None
+                return (cached.chunks, cached.lexical, headings,
+                        vectors if vectors is not None else StoreVectors(self.store))
         chunks = self.store.all_chunks()
         lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
         headings = self._heading_index(chunks)
+        vectors = MemoryVectors.from_store(self.store) if in_memory else None
         if folder is not None:
-            snapshot.save(folder, snapshot.Snapshot(chunks, lexical, headings))
-        return chunks, lexical, headings
+            snapshot.save(folder, snapshot.Snapshot(chunks, lexical, headings, vectors))
+        return chunks, lexical, headings, vectors if vectors is not None else StoreVectors(self.store)
 
     def check_index(self) -> bool:
         """Refresh if the stored index changed since this one loaded (a re-index by another
         replica or by `assistant ingest`); True when it did."""
-        if self.store.index_version() == self.index_version:
+        if self.store.current_version() == self.index_version:
             return False
         log.info("the index changed (%s); reloading it", self.index_version)
         self.refresh()
@@ -292,14 +313,6 @@ class Assistant:
 
         return guidance_chain(self)
 
-    def _sentence_vectors(self, hits: Sequence[Hit]) -> dict[str, np.ndarray]:
-        missing = [h.chunk.id for h in hits if h.chunk.id not in self._sentences]
-        if missing:
-            counts = self.store.sentence_counts(missing)
-            self._sentences.update(self.store.sentence_vectors(counts.items()))
-        return {h.chunk.id: self._sentences[h.chunk.id] for h in hits
-                if h.chunk.id in self._sentences}
-
     def _prepare(self, message: object, history: object) -> _Prepared:
         """Validate, condense a follow-up, embed once (message, its sentences, query), and triage."""
         max_chars = self.settings.max_message_chars
@@ -344,7 +357,7 @@ class Assistant:
                   if best[i] >= HEADING_MATCH and sections[i].id not in exclude][:HEADING_EXTRA]
         missing = [c.id for c in picked if c.id not in self._heading_vectors]
         if missing:  # section-opening chunks only: a small, bounded cache
-            self._heading_vectors.update(self.store.chunk_vectors(missing))
+            self._heading_vectors.update(self._vectors.chunk_vectors(missing))
         vectors = self._heading_vectors
         return [Hit(c, 0.0, float(vectors[c.id] @ asked_vector) if c.id in vectors else 0.0, 0)
                 for c in picked]
@@ -402,7 +415,8 @@ class Assistant:
     def _compose(self, query: str, vector: np.ndarray, hits: Sequence[Hit],
                  max_sentences: int, referral: bool = False, as_list: bool | None = None
                  ) -> tuple[str, tuple]:
-        return compose(query, vector, hits, self._sentence_vectors(hits), max_sentences,
+        return compose(query, vector, hits,
+                       self._vectors.sentence_vectors([h.chunk.id for h in hits]), max_sentences,
                        idf=self._idf, skip_about_reader=referral, as_list=as_list,
                        heading_similarity=self._heading_similarity(hits, vector))
 
@@ -577,5 +591,5 @@ class Assistant:
         first = self._red_flag_chunk()
         if first is None:
             return None
-        vec = self.store.chunk_vectors([first.id]).get(first.id)
+        vec = self._vectors.chunk_vectors([first.id]).get(first.id)
         return Hit(first, 1.0, float(vec @ vector) if vec is not None else 0.0, 1)

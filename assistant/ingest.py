@@ -147,7 +147,7 @@ def ingest(store: ChunkStore, embedder: Embedder, paths: Sequence[Path], *, mode
     if plan.remove:
         store.delete(plan.remove)
     if full or plan.add or plan.remove or stored_model != model_id:
-        store.set_index_info(model_id, index_version(c.id for c in chunks))
+        store.set_index_info(model_id, index_version(c.id for c in chunks), len(chunks))
     return IngestSummary(
         documents=len(documents),
         chunks=len(chunks),

@@ -1,7 +1,8 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 over the same chunks, fused by reciprocal rank."""
+"""Hybrid retrieval: dense (`vectors`: in memory or Chroma) + BM25, fused by reciprocal rank."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -9,8 +10,8 @@ import numpy as np
 
 from .glossary import expand
 from .lexical import LexicalIndex
-from .store import ChunkStore
 from .types import Chunk, Hit
+from .vectors import Vectors
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> dict[str, float]:
@@ -22,6 +23,7 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60) -> di
     return fused
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
@@ -42,10 +44,10 @@ def collapse_duplicates(hits: Sequence[Hit]) -> list[Hit]:
 class HybridRetriever:
     """Ranks chunks for a question; `mode` picks hybrid, dense or bm25 (for ablations)."""
 
-    def __init__(self, store: ChunkStore, lexical: LexicalIndex, chunks: Mapping[str, Chunk],
+    def __init__(self, vectors: Vectors, lexical: LexicalIndex, chunks: Mapping[str, Chunk],
                  *, top_k: int = 4, candidates: int = 20, rrf_k: int = 60, mode: str = "hybrid",
                  expand_query: bool = True):
-        self.store = store
+        self.vectors = vectors
         self.lexical = lexical
         self.chunks = chunks
         self.top_k = top_k
@@ -60,7 +62,7 @@ class HybridRetriever:
         lexical: list[tuple[str, float]] = []
         n = min(self.candidates, max(len(self.chunks), 1))
         if self.mode in ("hybrid", "dense"):
-            dense = [(i, s) for i, s in self.store.query(vector, n) if i in self.chunks]
+            dense = [(i, s) for i, s in self.vectors.query(vector, n) if i in self.chunks]
         if self.mode in ("hybrid", "bm25"):
             lexical = self.lexical.search(expand(query) if self.expand else query, n)
         fused = reciprocal_rank_fusion(
@@ -71,7 +73,7 @@ class HybridRetriever:
         # Score every candidate we may keep, so collapsing duplicates can still fill k.
         shortlist = ordered[: k * 2]
         unknown = [i for i in shortlist if i not in similarity]
-        for cid, vec in self.store.chunk_vectors(unknown).items():
+        for cid, vec in self.vectors.chunk_vectors(unknown).items():
             similarity[cid] = float(vec @ vector)
         hits = [
             Hit(self.chunks[cid], fused[cid], similarity.get(cid, 0.0), rank=r)

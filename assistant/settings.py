@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     candidates: int = Field(
         default=20, ge=1, le=200, description="Candidates from each retriever before fusion."
     )
+    dense_in_memory_max_chunks: int = Field(
+        default=10_000, ge=0,
+        description="Up to this many chunks, chunk and sentence vectors are held in memory "
+        "and searched exactly (about 6 KB per chunk); larger indexes are searched in Chroma.",
+    )
     rrf_k: int = Field(
         default=20, ge=1,
         description="Reciprocal-rank-fusion constant (20 chosen with `assistant eval --compare`).",

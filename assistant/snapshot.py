@@ -4,10 +4,11 @@ Opening used to fetch every chunk from Chroma, tokenize them all for BM25 and em
 section heading: 47 s at 100,000 chunks. All of that depends only on the stored chunks
 (whose ids are content hashes, summed up in the index version) and on the query model, so
 it is saved once under `data_dir/snapshots/<collection>-<key>/` and read back on the next
-start or by the next worker process. A snapshot is only a cache: any doubt (another
-version, another model, a damaged file, a different chunk count) and the engine rebuilds
-it from the store. Written to a temporary folder and renamed, so a crash leaves none half
-written; older snapshots of the same collection are removed.
+start or by the next worker process, with a small index's vectors (`vectors`). A snapshot
+is only a cache: any doubt (another version, another model, a damaged file, a different
+chunk count) and the engine rebuilds it from the store. Written to a temporary folder and
+renamed, so a crash leaves none half written; older snapshots of the same collection are
+removed.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ import numpy as np
 from .asked import QuestionIndex
 from .lexical import LexicalIndex
 from .types import Chunk
+from .vectors import MemoryVectors
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when what is saved, or how BM25 tokenizes, changes
+FORMAT = 4  # bump when what is saved, or how BM25 tokenizes, changes
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Snapshot:
     chunks: list[Chunk]
     lexical: LexicalIndex
     headings: QuestionIndex | None  # the questions each section answers, as vectors
+    vectors: MemoryVectors | None = None  # a small index's chunk and sentence vectors
 
 
 def folder_for(data_dir: Path, collection: str, version: str, model: str) -> Path:
@@ -61,7 +64,10 @@ def load(folder: Path, expected_chunks: int) -> Snapshot | None:
             with np.load(folder / "headings.npz") as saved:
                 headings = QuestionIndex([by_id[i] for i in ids], saved["vectors"],
                                          saved["owner"], saved["is_question"])
-        return Snapshot(chunks, lexical, headings)
+        vectors = MemoryVectors.load(folder)
+        if vectors is not None and len(vectors) != len(chunks):
+            return None
+        return Snapshot(chunks, lexical, headings, vectors)
     except Exception as exc:  # noqa: BLE001 - a damaged cache is rebuilt, never fatal
         log.warning("ignoring the index snapshot in %s (%s)", folder, type(exc).__name__)
         return None
@@ -83,6 +89,8 @@ def save(folder: Path, snapshot: Snapshot) -> None:
                                                encoding="utf-8")
             np.savez(tmp / "headings.npz", vectors=np.asarray(index.vectors, dtype=np.float32),
                      owner=index.owner, is_question=index.is_question)
+        if snapshot.vectors is not None:
+            snapshot.vectors.save(tmp)
         if folder.exists():  # another process saved the same snapshot first
             shutil.rmtree(tmp, ignore_errors=True)
         else:

@@ -11,6 +11,8 @@ pick the sentences of an answer without embedding them per question).
 from __future__ import annotations
 
 import functools
+import json
+import os
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -160,10 +162,58 @@ class ChunkStore:
         meta = self.chunks_collection.metadata or {}
         return meta.get("embedding_model")
 
-    def set_index_info(self, model: str, version: str) -> None:
+    def set_index_info(self, model: str, version: str, chunks: int | None = None) -> None:
         """Record the model and the index version (a fingerprint of every chunk id) that
         replicas compare to notice a re-index made elsewhere."""
         self.chunks_collection.modify(metadata={"embedding_model": model, "index_version": version})
+        if chunks is not None and not self.settings.chroma_host:
+            self._write_record({"model": model, "version": version, "chunks": chunks})
+
+    # -- the local record: open an embedded index without importing chromadb ----------
+    @property
+    def _record_path(self) -> Path:
+        return self.settings.data_dir / "chroma" / f"index-{self.settings.collection}.json"
+
+    def recorded(self) -> dict | None:
+        """The model, version and chunk count the last ingest wrote beside an embedded
+        index, read without opening Chroma (importing chromadb is most of a cold start);
+        None in server mode, where another replica may re-index, or when there is none."""
+        if self.settings.chroma_host:
+            return None
+        try:
+            record = json.loads(self._record_path.read_text(encoding="utf-8"))
+            if not isinstance(record.get("version"), str) or not isinstance(record.get("chunks"), int):
+                return None
+            return record
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def current(self) -> tuple[str | None, str | None, int]:
+        """(model, version, chunk count) of the stored index: from the local record when
+        there is one, else from Chroma (and recorded for the next start)."""
+        record = self.recorded()
+        if record is not None:
+            return record.get("model"), record["version"], record["chunks"]
+        version = self.index_version()
+        count = self.count()
+        model = self.model_name() if count else None
+        if version is not None and model and not self.settings.chroma_host:
+            self._write_record({"model": model, "version": version, "chunks": count})
+        return model, version, count
+
+    def current_version(self) -> str | None:
+        """The stored index version, cheaply: the local record's, or Chroma's."""
+        record = self.recorded()
+        return record["version"] if record is not None else self.index_version()
+
+    def _write_record(self, record: dict) -> None:
+        path = self._record_path
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(record), encoding="utf-8")
+            tmp.replace(path)  # atomic: a reader sees the old record or the new one
+        except OSError:
+            tmp.unlink(missing_ok=True)  # only a cold start's speed is lost
 
     @_guarded
     def index_version(self) -> str | None:
@@ -202,6 +252,27 @@ class ChunkStore:
             got = col.get(include=["metadatas"], limit=_BATCH, offset=offset)
             out.update((i, str(m.get("doc_id", ""))) for i, m in zip(got["ids"], got["metadatas"]))
         return out
+
+    @_guarded
+    def all_vectors(self) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
+        """Every chunk id and vector, and each chunk's sentence vectors (rows in sentence
+        order): what a small index holds in memory (`vectors.MemoryVectors`)."""
+        col, ids, rows = self.chunks_collection, [], []
+        for offset in range(0, col.count(), _BATCH):
+            got = col.get(include=["embeddings"], limit=_BATCH, offset=offset)
+            ids.extend(got["ids"])
+            rows.extend(got["embeddings"])
+        chunks = np.asarray(rows, dtype=np.float32)
+        sentences: dict[str, dict[int, np.ndarray]] = {}
+        col = self.sentences_collection
+        for offset in range(0, col.count(), _BATCH):
+            got = col.get(include=["embeddings"], limit=_BATCH, offset=offset)
+            for sid, vec in zip(got["ids"], got["embeddings"]):
+                cid, _, i = sid.rpartition(":")
+                sentences.setdefault(cid, {})[int(i)] = np.asarray(vec, dtype=np.float32)
+        by_chunk = {cid: np.stack([got[i] for i in range(len(got))])
+                    for cid, got in sentences.items() if set(got) == set(range(len(got)))}
+        return ids, chunks, by_chunk
 
     @_guarded
     def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:

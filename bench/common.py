@@ -82,19 +82,27 @@ class Target:
     limit: float
     unit: str
     strict: bool = False  # True: measured must be < limit; False: <= limit
+    at_least: bool = False  # a floor (throughput): measured must be >= limit
 
     @property
     def passed(self) -> bool:
-        ok = self.measured < self.limit if self.strict else self.measured <= self.limit
+        if self.at_least:
+            ok = self.measured >= self.limit
+        else:
+            ok = self.measured < self.limit if self.strict else self.measured <= self.limit
         return bool(ok) and np.isfinite(self.measured)
+
+    @property
+    def op(self) -> str:
+        return "≥" if self.at_least else "<" if self.strict else "≤"
 
     @property
     def margin(self) -> str:
         if not (np.isfinite(self.measured) and np.isfinite(self.limit)) or self.limit == 0:
             return "n/a"
         ratio = self.measured / self.limit
-        return f"{ratio:.2f}× the limit" + ("" if self.passed else
-                                            f" ({ratio - 1:+.0%} over)")
+        side = "under" if self.at_least else "over"
+        return f"{ratio:.2f}× the limit" + ("" if self.passed else f" ({ratio - 1:+.0%} {side})")
 
 
 @dataclass
@@ -134,8 +142,7 @@ class Report:
             out += ["### Targets", "", "| target | measured | limit | result | margin |",
                     "|---|---:|---:|---|---|"]
             for t in self.targets:
-                op = "<" if t.strict else "≤"
-                out.append(f"| {t.name} | {t.measured:.2f} {t.unit} | {op} {t.limit:.2f} {t.unit} "
+                out.append(f"| {t.name} | {t.measured:.2f} {t.unit} | {t.op} {t.limit:.2f} {t.unit} "
                            f"| {'PASS' if t.passed else 'MISS'} | {t.margin} |")
             out.append("")
         if self.notes:

@@ -96,9 +96,12 @@ def uncached_assistant(bot):
 
 @contextmanager
 def probe(bot, totals: dict[str, list[float]]):
-    """Time the store and BM25 calls inside `ask` by shadowing them on the instances."""
+    """Time the vector, store and BM25 calls inside `ask` by shadowing them on the
+    instances (a small index's vectors are in memory: then the store is never called)."""
     targets = [(bot.store, name) for name in
                ("query", "chunk_vectors", "sentence_counts", "sentence_vectors")]
+    targets += [(bot.retriever.vectors, name) for name in
+                ("query", "chunk_vectors", "sentence_vectors")]
     targets.append((bot.retriever.lexical, "search"))
     for obj, name in targets:
         original = getattr(obj, name)

@@ -83,6 +83,8 @@ class Bench:
         self.scale_reopen_s = nan
         self.naive_chunks = 0
         self.load_rps: dict[int, float] = {}
+        self.load_results: dict = {}  # clients -> LevelResult
+        self.first_start_rss = nan  # the largest server process after a start that indexed
 
     # -- shared setup ---------------------------------------------------------------
     def assistant(self):
@@ -301,6 +303,7 @@ class Bench:
         from .project import BENCH_DATA_DIR
 
         self.assistant()
+        self.first_start()
         server = Server(BENCH_DATA_DIR, WORK_DIR / "server.log")
         log(f"starting `assistant serve` on {server.url}")
         server.start()
@@ -316,6 +319,7 @@ class Bench:
                 r = run_level(server.url, clients, self.plan.load_requests,
                               self.plan.load_seconds, messages)
                 self.load_rps[clients] = r.rps
+                self.load_results[clients] = r
                 kinds = ", ".join(f"{k} ×{v}" for k, v in r.error_kinds.items())
                 f.append(FigureRow(
                     f"HTTP POST /api/ask, {clients} concurrent clients",
@@ -324,18 +328,44 @@ class Bench:
                     f"{r.requests} requests in {r.seconds:.1f} s, {r.errors} errors"
                     + (f" ({kinds})" if kinds else "")))
             rss, peak = server.rss_mb()
-            self.server_rss = peak
+            workers = [w for w in server.worker_rss_mb() if w > 50]  # not the spawn helper
+            self.server_rss = max([peak, *workers])
             naive = (f"naive cold process peak {self.cold_naive_rss:.0f} MB"
                      if self.cold_naive_rss == self.cold_naive_rss else "")
             f.append(FigureRow("server process RSS after the load",
                                f"{rss:.0f} MB (peak {peak:.0f} MB)", naive))
-            workers = [w for w in server.worker_rss_mb() if w > 50]  # not the spawn helper
             if workers:
                 f.append(FigureRow(f"answer workers' RSS after the load ({len(workers)} processes)",
                                    " / ".join(f"{w:.0f}" for w in workers) + " MB",
                                    f"web process + workers {rss + sum(workers):.0f} MB"))
         finally:
             server.stop()
+
+    def first_start(self) -> None:
+        """`assistant serve` on an empty data folder: it builds the index (in a child
+        process, so torch never stays loaded), then serves; RSS of each process when ready."""
+        import shutil
+
+        from .load import Server
+
+        folder = WORK_DIR / "first-start"
+        shutil.rmtree(folder, ignore_errors=True)
+        server = Server(folder, WORK_DIR / "first-start.log")
+        log("first start: `assistant serve` on an empty data folder (builds the index)")
+        server.start(timeout=600.0)
+        try:
+            web, _ = server.rss_mb()
+            workers = [w for w in server.worker_rss_mb() if w > 50]
+            self.first_start_rss = max([web, *workers])
+            self.report.figures.append(FigureRow(
+                "first start on an empty data folder, to ready (index built in a child)",
+                f"{server.startup_s:.1f} s; RSS web {web:.0f} MB"
+                + (", workers " + " / ".join(f"{w:.0f}" for w in workers) + " MB"
+                   if workers else ""),
+                "target ≤ 350 MB per process"))
+        finally:
+            server.stop()
+            shutil.rmtree(folder, ignore_errors=True)
 
     # -- scale ----------------------------------------------------------------------
     def scale(self) -> None:
@@ -430,41 +460,61 @@ class Bench:
 
     # -- targets --------------------------------------------------------------------
     def targets(self) -> None:
+        """Issue 11's targets, each a ratio within this one run."""
         r, t, h = self.report, self.report.targets, self.report.headline
         ask, naive, floor = r.summary("ask"), r.summary("naive"), r.summary("floor")
+        embed_floor = r.summary("floor.embed")
         scale_ask, naive_1t = r.summary("scale.ask"), r.summary("naive.1t")
         if ask and naive:
-            t.append(Target("full ask warm p50 ≤ naive retrieval p50", ask.p50, naive.p50, "ms"))
             h.append(f"Full `ask` (triage, hybrid retrieval, cited answer), warm: p50 "
                      f"{ask.p50:.1f} ms, p95 {ask.p95:.1f} ms, p99 {ask.p99:.1f} ms; the naive "
                      f"pipeline's retrieval alone: p50 {naive.p50:.1f} ms, p95 {naive.p95:.1f} ms "
                      f"(ask p50 is {ratio(ask.p50, naive.p50)} of it)"
                      + (f"; with torch at 1 thread, naive p50 {naive_1t.p50:.1f} ms, p95 "
                         f"{naive_1t.p95:.1f} ms." if naive_1t else "."))
-        if ask and floor:
-            t.append(Target("full ask warm p95 ≤ 2 × floor p95", ask.p95, 2 * floor.p95, "ms"))
-            h.append(f"Floor (ONNX embedding + Chroma query): p50 {floor.p50:.1f} ms, p95 "
-                     f"{floor.p95:.1f} ms; ask p95 is {ratio(ask.p95, floor.p95)} the floor p95.")
+        if ask and embed_floor:
+            # One encoder: the query path embeds its texts (the message's triage views, the
+            # condensed query) in one batch with the one ONNX model.
+            t.append(Target("warm ask p50 ≤ 1.3 × ONNX embedding floor p50", ask.p50,
+                            1.3 * embed_floor.p50, "ms"))
+            h.append(f"Floor (one ONNX query embedding): p50 {embed_floor.p50:.1f} ms; ask p50 "
+                     f"is {ratio(ask.p50, embed_floor.p50)} of it"
+                     + (f" (with a Chroma k=4 query: p50 {floor.p50:.1f} ms)." if floor else "."))
+        cores = os.cpu_count() or 1
+        fifty, hundred = self.load_results.get(50), self.load_results.get(100)
+        if fifty is not None and ask:
+            t.append(Target(f"HTTP 50 clients ≥ 0.6 × {cores} cores × 1000 / ask p50",
+                            fifty.rps, 0.6 * cores * 1000 / ask.p50, "req/s", at_least=True))
+            t.append(Target("HTTP 50 clients p99 ≤ 0.5 s", fifty.latency.p99, 500.0, "ms"))
+            t.append(Target("HTTP 50 clients: errors", fifty.errors, 0, ""))
+        if hundred is not None:
+            t.append(Target("HTTP 100 clients: errors", hundred.errors, 0, ""))
+        if self.load_rps:
+            rates = ", ".join(f"{c} clients {rps:.0f} req/s" for c, rps in self.load_rps.items())
+            h.append(f"HTTP server: {rates}; largest process {self.server_rss:.0f} MB after "
+                     f"the load, {self.first_start_rss:.0f} MB after a start that indexed.")
+        if self.first_start_rss == self.first_start_rss:
+            t.append(Target("server RSS after a first start that built the index",
+                            self.first_start_rss, 350.0, "MB"))
+        if self.server_rss == self.server_rss:
+            t.append(Target("server RSS after the load", self.server_rss, 350.0, "MB"))
         if scale_ask and self.plan.scale_chunks >= 100_000:
-            t.append(Target("100k chunks: warm ask p95 < 100 ms", scale_ask.p95, 100.0, "ms",
-                            strict=True))
-            t.append(Target("100k chunks: reopen an Assistant ≤ 5 s", self.scale_reopen_s, 5.0, "s"))
+            t.append(Target("100k chunks: open an Assistant ≤ 5 s", self.scale_reopen_s, 5.0, "s"))
+            if ask:
+                t.append(Target("100k chunks: warm ask p95 ≤ 1.5 × small p95", scale_ask.p95,
+                                1.5 * ask.p95, "ms"))
         elif scale_ask:
-            r.notes.append(f"The 100k target needs a full run; this one stored "
+            r.notes.append(f"The 100k targets need a full run; this one stored "
                            f"{self.plan.scale_chunks} chunks.")
         if scale_ask:
             h.append(f"At {self.plan.scale_chunks:,} chunks: ask p50 {scale_ask.p50:.1f} ms, "
                      f"p95 {scale_ask.p95:.1f} ms.")
         if self.cold_project_s == self.cold_project_s:  # measured (not NaN)
-            t.append(Target("cold start ≤ ½ naive cold start", self.cold_project_s,
-                            self.cold_naive_s / 2, "s"))
+            t.append(Target("cold start ≤ 0.1 × naive cold start", self.cold_project_s,
+                            self.cold_naive_s / 10, "s"))
             h.append(f"Cold start to first answer: {self.cold_project_s:.2f} s and "
                      f"{self.cold_project_rss:.0f} MB peak RSS, against {self.cold_naive_s:.2f} "
                      f"s and {self.cold_naive_rss:.0f} MB for the naive pipeline.")
-        if self.server_rss == self.server_rss:
-            t.append(Target("server RSS < 600 MB", self.server_rss, 600.0, "MB", strict=True))
-            rates = ", ".join(f"{c} clients {rps:.0f} req/s" for c, rps in self.load_rps.items())
-            h.append(f"HTTP server: {rates}; {self.server_rss:.0f} MB peak RSS.")
         if t:
             passed = sum(x.passed for x in t)
             h.append(f"Targets: {passed} of {len(t)} pass.")

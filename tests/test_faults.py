@@ -1,7 +1,9 @@
 """Faults while serving: a damaged index never takes urgent care down (issue 12, item 1).
 
 A real copy of the session's Chroma index is loaded, then its database file is truncated
-under the running assistant, as a full disk or a bad copy would leave it.
+under the running assistant, as a full disk or a bad copy would leave it. Each test runs
+with the vectors held in memory (the default for a small index) and read from Chroma (as
+for a large one): held in memory, answers keep working too; /healthz reports it either way.
 """
 
 import shutil
@@ -13,17 +15,23 @@ from assistant import messages
 from assistant.engine import Assistant
 from assistant.errors import IndexUnavailableError
 from assistant.server import create_app
+from assistant.vectors import MemoryVectors
+
+QUESTION = "how deep should I go on the leg press?"
 
 EMERGENCY = "since leg day I can't feel my groin and I wet myself without noticing"
 PROFESSIONAL = "my right leg goes numb every time I do the leg press"
 
 
-@pytest.fixture()
-def damaged(settings, bot, tmp_path):
+@pytest.fixture(params=["in memory", "in Chroma"])
+def damaged(request, settings, bot, tmp_path):
     """An assistant whose index file is damaged after it loaded (bot: the index exists)."""
     shutil.copytree(settings.data_dir, tmp_path / "index")
-    local = settings.model_copy(update={"data_dir": tmp_path / "index"})
+    limit = 10_000 if request.param == "in memory" else 0
+    local = settings.model_copy(update={"data_dir": tmp_path / "index",
+                                        "dense_in_memory_max_chunks": limit})
     broken = Assistant.load(local, progress=False)
+    assert isinstance(broken.retriever.vectors, MemoryVectors) == (request.param == "in memory")
     assert broken.ask(EMERGENCY).route == "emergency"  # healthy first
     (db,) = (tmp_path / "index").rglob("chroma.sqlite3")
     with db.open("r+b") as fh:
@@ -41,10 +49,14 @@ def test_emergency_reply_survives_a_damaged_index(damaged):
     assert "\n- " in reply.text
 
 
-def test_other_questions_get_a_clear_error_and_health_turns_not_ready(damaged):
+def test_other_questions_get_a_clear_error_or_an_answer_and_health_turns_not_ready(damaged):
     broken, _ = damaged
-    with pytest.raises(IndexUnavailableError, match="assistant ingest --rebuild"):
-        broken.ask("how deep should I go on the leg press?")
+    if isinstance(broken.retriever.vectors, MemoryVectors):
+        reply = broken.ask(QUESTION)  # everything it needs was loaded before the damage
+        assert reply.route == "answer" and reply.citations
+    else:
+        with pytest.raises(IndexUnavailableError, match="assistant ingest --rebuild"):
+            broken.ask(QUESTION)
     stats = broken.stats()
     assert stats["ready"] is False and "rebuild" in stats["error"]
 
@@ -63,9 +75,13 @@ def test_http_keeps_emergencies_200_and_says_503_for_the_rest(damaged, tmp_path)
         assert urgent.status_code == 200 and urgent.json()["route"] == "emergency"
         referral = c.post("/api/ask", json={"message": PROFESSIONAL})
         assert referral.status_code == 200 and referral.json()["route"] == "professional"
-        other = c.post("/api/ask", json={"message": "how deep should I go on the leg press?"})
-        # No paths or exception text in public; the fix is in the server log.
-        assert other.status_code == 503 and other.json() == {"error": messages.INDEX_UNAVAILABLE}
+        other = c.post("/api/ask", json={"message": QUESTION})
+        if isinstance(broken.retriever.vectors, MemoryVectors):
+            assert other.status_code == 200 and other.json()["route"] == "answer"
+        else:
+            # No paths or exception text in public; the fix is in the server log.
+            assert other.status_code == 503
+            assert other.json() == {"error": messages.INDEX_UNAVAILABLE}
         health = c.get("/healthz")
         assert health.status_code == 503 and health.json()["ready"] is False
         assert health.json()["error"] == messages.INDEX_UNAVAILABLE_HEALTH

@@ -57,7 +57,7 @@ def test_single_retrievers_still_work(bot, mode):
     from assistant.retrieval import HybridRetriever
 
     r = bot.retriever
-    single = HybridRetriever(r.store, r.lexical, r.chunks, top_k=3, mode=mode)
+    single = HybridRetriever(r.vectors, r.lexical, r.chunks, top_k=3, mode=mode)
     query = "Don't lock your knees at the top of the leg press"
     hits = single.retrieve(query, bot.query_embedder.embed([query])[0])
     assert hits and "lock" in hits[0].chunk.text.lower()

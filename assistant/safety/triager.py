@@ -17,9 +17,13 @@ the member's own words that it read as the symptom.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -49,6 +53,7 @@ _OFF_TOPIC = re.compile(lex.OFF_TOPIC_REQUEST + "|" + lex.FICTION_REQUEST)
 _FICTION = re.compile(lex.FICTION_REQUEST)
 _TOPIC_SWITCH = re.compile(lex.TOPIC_SWITCH)
 _REFERENTIAL = re.compile(lex.REFERENTIAL)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,16 +73,20 @@ class Triager:
     """Decides the route for the latest user message given earlier user turns."""
 
     def __init__(self, embedder: Embedder | None = None, model: RouteModel | None = None,
-                 *, detect_language: bool = True):
+                 *, detect_language: bool = True, cache_dir: Path | None = None):
+        """`cache_dir`: where the topic bank's vectors are kept between starts (embedding
+        its few hundred texts was a sixth of a cold `assistant ask`); None = not kept."""
         self.embedder = embedder
         self.model = model
         self.detect_language = detect_language
+        self.cache_dir = cache_dir
         self._bank: _Bank | None = None
 
-    def warm(self) -> None:
-        """Load what the first questions would otherwise wait for: topic bank, language models."""
+    def warm(self, language_models: bool = True) -> None:
+        """Load what the first questions would otherwise wait for: the topic bank, and the
+        language models (only messages that fail the plain English checks need them)."""
         self._topic_bank()
-        if self.detect_language:
+        if self.detect_language and language_models:
             language.warm()
 
     # -- embeddings -------------------------------------------------------------
@@ -89,9 +98,33 @@ class Triager:
                     *(("topic", t) for t in lex.ON_TOPIC_TOPICS),
                     *(("unrelated", t) for t in lex.UNRELATED_TOPICS)]
             routes, texts = zip(*rows, strict=True)
-            vectors = np.asarray(self.embedder.embed(list(texts)), dtype=np.float32)
-            self._bank = _Bank(vectors, routes)
+            self._bank = _Bank(self._bank_vectors(list(texts)), routes)
         return self._bank
+
+    def _bank_vectors(self, texts: list[str]) -> np.ndarray:
+        """The bank's vectors: read back when this model embedded these very texts before."""
+        name = str(getattr(self.embedder, "name", ""))
+        key = hashlib.sha256("\x1f".join([name, *texts]).encode("utf-8")).hexdigest()[:16]
+        path = self.cache_dir / f"topic-bank-{key}.npy" if self.cache_dir and name else None
+        if path is not None and path.is_file():
+            try:
+                vectors = np.load(path)
+                if vectors.shape[0] == len(texts):
+                    return vectors
+            except (OSError, ValueError):
+                pass  # a damaged cache is recomputed
+        vectors = np.asarray(self.embedder.embed(texts), dtype=np.float32)
+        if path is not None:
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with tmp.open("wb") as fh:
+                    np.save(fh, vectors)
+                tmp.replace(path)
+            except OSError as exc:
+                log.warning("could not cache the topic bank (%s)", type(exc).__name__)
+                tmp.unlink(missing_ok=True)
+        return vectors
 
     def topic_margin(self, vector: np.ndarray) -> float:
         """How much closer a message lies to the assistant's subjects than to unrelated ones."""
