@@ -143,6 +143,8 @@ def _run(args) -> int:
                          model_id=settings.model_id, max_chars=settings.chunk_max_chars,
                          rebuild=args.rebuild)
         print(summary.line())
+        # Save the index snapshot now, so the next start or `ask` opens in about a second.
+        Assistant.load(settings, progress=False, warm=False)
         return 0
     if args.command == "ask":
         from .errors import InvalidQuestionError

@@ -24,9 +24,12 @@ __all__ = ["ApiError", "SERVER_ERROR", "create_app", "describe_failure", "max_bo
 
 
 def _build_index(settings: Settings) -> None:
-    from assistant.engine import build_index_if_missing
+    from assistant.engine import Assistant, build_index_if_missing
 
     build_index_if_missing(settings)
+    # Open it once here too: that saves the index snapshot (chunks, BM25, vectors), so the
+    # workers open from it without chromadb or bm25s, and stay small.
+    Assistant.load(settings, progress=False, warm=False)
 
 
 def build_index_in_child(settings: Settings) -> None:

@@ -13,6 +13,7 @@ queue that all workers share, tagged with the request they belong to.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import multiprocessing
@@ -143,6 +144,17 @@ class AnswerPool:
 
     def ask(self, message: str, history: Sequence[Mapping[str, str]] | None = None) -> Reply:
         return self._call(_ask, message, None if history is None else [dict(t) for t in history])
+
+    async def ask_async(self, message: str, history: Sequence[Mapping[str, str]] | None = None
+                        ) -> Reply:
+        """`ask` for the event loop: it awaits the worker's future, so a waiting request
+        holds no thread (under load, handing each one to a thread cost the web process
+        more than the answer cost the worker)."""
+        history = None if history is None else [dict(t) for t in history]
+        try:
+            return await asyncio.wrap_future(self._pool.submit(_ask, message, history))
+        except BrokenProcessPool:  # a worker died: `ask` restarts the pool and retries
+            return await asyncio.to_thread(self.ask, message, history)
 
     def ask_stream(self, message: str, history: Sequence[Mapping[str, str]] | None = None
                    ) -> Iterator[Draft | Reply]:

@@ -30,6 +30,17 @@ def test_ingest_is_a_no_op_on_an_up_to_date_index(bot, settings):
     assert "nothing to embed" in out.stdout
 
 
+def test_ingest_leaves_the_snapshot_a_cold_ask_opens_from(bot, settings, tmp_path):
+    import shutil
+
+    shutil.copytree(settings.data_dir, tmp_path / "index")
+    shutil.rmtree(tmp_path / "index" / "snapshots")
+    local = settings.model_copy(update={"data_dir": tmp_path / "index"})
+    assert _run(["ingest"], local).returncode == 0
+    (folder,) = (tmp_path / "index" / "snapshots").iterdir()
+    assert {"chunks.json", "bm25.npz", "vectors.npz"} <= {p.name for p in folder.iterdir()}
+
+
 def test_user_errors_are_one_clean_line(bot, settings):
     out = _run(["ask", "   "], settings)
     assert out.returncode == 2

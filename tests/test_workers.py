@@ -98,3 +98,17 @@ def test_answer_workers_leave_with_a_killed_server(bot, settings):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_the_api_awaits_the_pool_and_survives_a_killed_worker(pool, settings, tmp_path):
+    """/api/ask awaits the worker's future on the event loop (no thread per request); a
+    worker killed under it gets the pool restarted and the question answered."""
+    app = create_app(pool, settings.model_copy(update={"data_dir": tmp_path,
+                                                        "rate_limit_per_minute": 0}))
+    with TestClient(app) as client:
+        for pid in pool.warm():
+            os.kill(pid, signal.SIGKILL)
+        got = client.post("/api/ask", json={"message": EMERGENCY})
+        assert got.status_code == 200 and got.json()["route"] == "emergency"
+        again = client.post("/api/ask", json={"message": QUESTIONS[0]})
+        assert again.status_code == 200 and again.json()["route"] == "answer"

@@ -54,6 +54,21 @@ class Answering:
         self.metrics.observe(surface, reply.route, reply.reasons, time.perf_counter() - started)
         return reply
 
+    async def ask_async(self, message, history=None, surface: str = "api") -> Reply:
+        """`ask` awaited: a worker pool's future directly, an in-process Assistant on a
+        thread (its ONNX and numpy work releases the GIL)."""
+        started = time.perf_counter()
+        try:
+            if hasattr(self.bot, "ask_async"):
+                reply = await self.bot.ask_async(message, history=history)
+            else:
+                reply = await run_in_threadpool(self.bot.ask, message, history=history)
+        except Exception as exc:
+            self.metrics.failed(surface, _failure_kind(exc))
+            raise
+        self.metrics.observe(surface, reply.route, reply.reasons, time.perf_counter() - started)
+        return reply
+
     def ask_stream(self, message, history=None, surface: str = "gradio"
                    ) -> Iterator[Draft | Reply]:
         started = time.perf_counter()
@@ -81,10 +96,10 @@ def ask_routes(answering: Answering, settings: Settings, transcripts: Transcript
             metrics.failed("api", "invalid")  # Answering counts the failures past this point
             raise ApiError(400, str(exc)) from None
 
-    async def answered(call):
-        """Await `call` in a worker thread; the engine's errors become our API errors."""
+    async def answered(pending):
+        """Await `pending` (a coroutine); the engine's errors become our API errors."""
         try:
-            return await run_in_threadpool(call)
+            return await pending
         except IndexUnavailableError as exc:
             log.error("index unavailable: %s", exc)  # the fix, for the operator
             raise ApiError(503, messages.INDEX_UNAVAILABLE) from None
@@ -98,7 +113,7 @@ def ask_routes(answering: Answering, settings: Settings, transcripts: Transcript
     async def ask(request: Request):
         message, history = await question_of(request)
         started = time.perf_counter()
-        reply = await answered(lambda: answering.ask(message, history=history, surface="api"))
+        reply = await answered(answering.ask_async(message, history=history, surface="api"))
         log.info("ask route=%s citations=%d ms=%.0f", reply.route, len(reply.citations),
                  (time.perf_counter() - started) * 1000)
         transcripts.reply("api", message, reply)
@@ -111,7 +126,7 @@ def ask_routes(answering: Answering, settings: Settings, transcripts: Transcript
         reply last. Errors before the first line are our usual JSON errors."""
         message, history = await question_of(request)
         items = answering.ask_stream(message, history=history, surface="api")
-        first = await answered(lambda: next(items))
+        first = await answered(run_in_threadpool(next, items))
 
         async def lines():
             item = first
