@@ -35,7 +35,7 @@ from .safety.model import views
 from .settings import Settings, load_settings
 from .store import ChunkStore
 from .types import Chunk, Draft, Hit, Reply, Triage
-from .vectors import MemoryVectors, StoreVectors, Vectors
+from .vectors import MappedVectors, MemoryVectors, StoreVectors, Vectors
 
 log = logging.getLogger("assistant")
 
@@ -193,7 +193,7 @@ class Assistant:
     def _open_index(self, version: str | None, count: int):
         """(chunks, BM25, heading index, vectors) for the stored index: from the on-disk
         snapshot for this version when there is one, else built from the store and saved for
-        next time. A small index's vectors are held in memory (`vectors`)."""
+        next time. A small index's vectors are held in memory, a large one's mapped (`vectors`)."""
         from . import snapshot
         from .chunking import embedding_text
 
@@ -202,23 +202,31 @@ class Assistant:
         if version is not None:
             folder = snapshot.folder_for(self.settings.data_dir, self.settings.collection,
                                          version, self.settings.model_id)
-            cached = snapshot.load(folder, expected_chunks=count)
+            cached = snapshot.load(folder, expected_chunks=count, mapped=not in_memory)
             if cached is not None:
                 headings = cached.headings
                 if headings is None and self.query_embedder is not None:
                     headings = self._heading_index(cached.chunks)
-                vectors = cached.vectors if in_memory else None
-                if vectors is None:
-                    vectors = MemoryVectors.from_store(self.store) if in_memory else None
-                return (cached.chunks, cached.lexical, headings,
-                        vectors if vectors is not None else StoreVectors(self.store))
+                vectors = cached.vectors
+                if vectors is None and in_memory:
+                    vectors = MemoryVectors.from_store(self.store)
+                return cached.chunks, cached.lexical, headings, self._serving(vectors, in_memory)
         chunks = self.store.all_chunks()
         lexical = LexicalIndex([c.id for c in chunks], [embedding_text(c) for c in chunks])
         headings = self._heading_index(chunks)
-        vectors = MemoryVectors.from_store(self.store) if in_memory else None
+        vectors = MemoryVectors.from_store(self.store)
         if folder is not None:
             snapshot.save(folder, snapshot.Snapshot(chunks, lexical, headings, vectors))
-        return chunks, lexical, headings, vectors if vectors is not None else StoreVectors(self.store)
+            if not in_memory:  # serve from the map: pages shared, not ~2 KB per vector held
+                vectors = MemoryVectors.load(folder, mapped=True)
+        return chunks, lexical, headings, self._serving(vectors, in_memory)
+
+    def _serving(self, vectors: MemoryVectors | None, in_memory: bool) -> Vectors:
+        """Searched in memory (a small index), in Chroma with mapped vectors (a large
+        one), or in Chroma alone (no snapshot could be saved or read)."""
+        if vectors is None:
+            return StoreVectors(self.store)
+        return vectors if in_memory else MappedVectors(self.store, vectors)
 
     def check_index(self) -> bool:
         """Refresh if the stored index changed since this one loaded (a re-index by another

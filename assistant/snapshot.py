@@ -4,7 +4,7 @@ Opening used to fetch every chunk from Chroma, tokenize them all for BM25 and em
 section heading: 47 s at 100,000 chunks. All of that depends only on the stored chunks
 (whose ids are content hashes, summed up in the index version) and on the query model, so
 it is saved once under `data_dir/snapshots/<collection>-<key>/` and read back on the next
-start or by the next worker process, with a small index's vectors (`vectors`). A snapshot
+start or by the next worker process, with the index's vectors (`vectors`). A snapshot
 is only a cache: any doubt (another version, another model, a damaged file, a different
 chunk count) and the engine rebuilds it from the store. Written to a temporary folder and
 renamed, so a crash leaves none half written; older snapshots of the same collection are
@@ -30,7 +30,7 @@ from .vectors import MemoryVectors
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # bump when what is saved, or how BM25 tokenizes, changes
+FORMAT = 5  # bump when what is saved, or how BM25 tokenizes, changes
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Snapshot:
     chunks: list[Chunk]
     lexical: LexicalIndex
     headings: QuestionIndex | None  # the questions each section answers, as vectors
-    vectors: MemoryVectors | None = None  # a small index's chunk and sentence vectors
+    vectors: MemoryVectors | None = None  # every chunk and sentence vector
 
 
 def folder_for(data_dir: Path, collection: str, version: str, model: str) -> Path:
@@ -46,7 +46,8 @@ def folder_for(data_dir: Path, collection: str, version: str, model: str) -> Pat
     return Path(data_dir) / "snapshots" / f"{collection}-{key}"
 
 
-def load(folder: Path, expected_chunks: int) -> Snapshot | None:
+def load(folder: Path, expected_chunks: int, *, mapped: bool = False) -> Snapshot | None:
+    """The snapshot in `folder`, or None; `mapped`: memory-map the vectors (a large index)."""
     if not (folder / "chunks.json").is_file():
         return None
     try:
@@ -64,7 +65,7 @@ def load(folder: Path, expected_chunks: int) -> Snapshot | None:
             with np.load(folder / "headings.npz") as saved:
                 headings = QuestionIndex([by_id[i] for i in ids], saved["vectors"],
                                          saved["owner"], saved["is_question"])
-        vectors = MemoryVectors.load(folder)
+        vectors = MemoryVectors.load(folder, mapped=mapped)
         if vectors is not None and len(vectors) != len(chunks):
             return None
         return Snapshot(chunks, lexical, headings, vectors)

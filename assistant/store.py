@@ -254,25 +254,34 @@ class ChunkStore:
         return out
 
     @_guarded
-    def all_vectors(self) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
-        """Every chunk id and vector, and each chunk's sentence vectors (rows in sentence
-        order): what a small index holds in memory (`vectors.MemoryVectors`)."""
-        col, ids, rows = self.chunks_collection, [], []
+    def all_vectors(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every chunk's id and vector and every sentence vector, in preallocated arrays
+        (100,000 chunks hold ~400,000 vectors): (ids, chunk matrix, sentence matrix,
+        offsets, complete). Chunk i's sentences are rows offsets[i]:offsets[i + 1];
+        `complete[i]` is False when some of them are missing from the store."""
+        col, ids, counts, rows = self.chunks_collection, [], [], []
         for offset in range(0, col.count(), _BATCH):
-            got = col.get(include=["embeddings"], limit=_BATCH, offset=offset)
+            got = col.get(include=["embeddings", "metadatas"], limit=_BATCH, offset=offset)
             ids.extend(got["ids"])
-            rows.extend(got["embeddings"])
-        chunks = np.asarray(rows, dtype=np.float32)
-        sentences: dict[str, dict[int, np.ndarray]] = {}
+            counts.extend(int((m or {}).get("n_sentences", 0)) for m in got["metadatas"])
+            rows.append(np.asarray(got["embeddings"], dtype=np.float32))
+        dim = rows[0].shape[1] if rows and rows[0].ndim == 2 else 0
+        chunks = np.concatenate(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum(counts)
+        sentences = np.zeros((int(offsets[-1]), dim), dtype=np.float32)
+        filled = np.zeros(len(ids), dtype=np.int64)
+        row_of = {cid: i for i, cid in enumerate(ids)}
         col = self.sentences_collection
         for offset in range(0, col.count(), _BATCH):
             got = col.get(include=["embeddings"], limit=_BATCH, offset=offset)
             for sid, vec in zip(got["ids"], got["embeddings"]):
-                cid, _, i = sid.rpartition(":")
-                sentences.setdefault(cid, {})[int(i)] = np.asarray(vec, dtype=np.float32)
-        by_chunk = {cid: np.stack([got[i] for i in range(len(got))])
-                    for cid, got in sentences.items() if set(got) == set(range(len(got)))}
-        return ids, chunks, by_chunk
+                cid, _, k = sid.rpartition(":")
+                i = row_of.get(cid)
+                if i is not None and k.isdigit() and int(k) < counts[i]:
+                    sentences[offsets[i] + int(k)] = vec
+                    filled[i] += 1
+        return ids, chunks, sentences, offsets, filled == np.asarray(counts, dtype=np.int64)
 
     @_guarded
     def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:

@@ -3,9 +3,11 @@
 For a few thousand chunks an exact dot product over one matrix takes microseconds, while a
 Chroma query costs a client round trip (and an approximate answer): on the default corpus
 it was a fifth of every `ask`. So an index of up to `dense_in_memory_max_chunks` chunks is
-held as numpy matrices, loaded once with the index snapshot; past that, dense search stays
-in Chroma's HNSW and sentence vectors are fetched per passage and cached. Both expose the
-same three reads, so the retriever and the composer do not know which one they use.
+held as numpy matrices, loaded once with the index snapshot. Past that, dense search stays
+in Chroma's HNSW, and the vectors are memory-mapped from the snapshot (`MappedVectors`),
+so a question costs one Chroma call, not four; without a snapshot they are fetched from
+Chroma (`StoreVectors`). All expose the same three reads, so the retriever and the composer
+do not know which one they use.
 
 Held in memory, the vectors also keep answers working if the store fails after they were
 loaded (a damaged file, a stopped server); /healthz still reports the failure.
@@ -36,35 +38,31 @@ class Vectors(Protocol):
 
 
 class MemoryVectors:
-    """Every chunk and sentence vector of a small index, searched exactly with numpy."""
+    """Every chunk and sentence vector of an index as matrices: a small index's are read
+    into memory and searched exactly; a large one's are memory-mapped (`MappedVectors`)."""
 
     def __init__(self, ids: Sequence[str], chunks: np.ndarray, sentences: np.ndarray,
-                 offsets: np.ndarray):
-        """`sentences[offsets[i]:offsets[i + 1]]` are the sentences of chunk `ids[i]`."""
+                 offsets: np.ndarray, complete: np.ndarray | None = None):
+        """`sentences[offsets[i]:offsets[i + 1]]` are the sentences of chunk `ids[i]`;
+        `complete[i]` False: some are missing in the store, so it has none here."""
         if len(ids) != len(chunks) or len(offsets) != len(ids) + 1:
             raise ValueError("ids, chunk vectors and sentence offsets must align")
         self.ids = list(ids)
         self.row = {cid: i for i, cid in enumerate(self.ids)}
-        self.chunks = np.ascontiguousarray(chunks, dtype=np.float32)
-        self.sentences = np.ascontiguousarray(sentences, dtype=np.float32)
+        self.chunks = chunks if isinstance(chunks, np.memmap) else np.ascontiguousarray(
+            chunks, dtype=np.float32)
+        self.sentences = sentences if isinstance(sentences, np.memmap) else np.ascontiguousarray(
+            sentences, dtype=np.float32)
         self.offsets = np.asarray(offsets, dtype=np.int64)
+        self.complete = (np.ones(len(self.ids), dtype=bool) if complete is None
+                         else np.asarray(complete, dtype=bool))
 
     def __len__(self) -> int:
         return len(self.ids)
 
     @classmethod
     def from_store(cls, store: ChunkStore) -> MemoryVectors:
-        ids, chunks, by_chunk = store.all_vectors()
-        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
-        rows = []
-        for i, cid in enumerate(ids):
-            group = by_chunk.get(cid)
-            if group is not None and len(group):
-                rows.append(group)
-            offsets[i + 1] = offsets[i] + (len(group) if group is not None else 0)
-        dim = chunks.shape[1] if chunks.ndim == 2 and chunks.size else 0
-        sentences = np.concatenate(rows) if rows else np.zeros((0, dim), dtype=np.float32)
-        return cls(ids, chunks, sentences, offsets)
+        return cls(*store.all_vectors())
 
     def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         if not self.ids or n <= 0:
@@ -76,29 +74,59 @@ class MemoryVectors:
         return [(self.ids[i], float(sims[i])) for i in top]
 
     def chunk_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        return {cid: self.chunks[self.row[cid]] for cid in ids if cid in self.row}
+        return {cid: np.asarray(self.chunks[self.row[cid]]) for cid in ids if cid in self.row}
 
     def sentence_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         out = {}
         for cid in ids:
             i = self.row.get(cid)
-            if i is not None and self.offsets[i + 1] > self.offsets[i]:
-                out[cid] = self.sentences[self.offsets[i]:self.offsets[i + 1]]
+            if i is not None and self.complete[i] and self.offsets[i + 1] > self.offsets[i]:
+                out[cid] = np.asarray(self.sentences[self.offsets[i]:self.offsets[i + 1]])
         return out
 
-    # -- the snapshot's copy ------------------------------------------------------
+    # -- the snapshot's copy: plain .npy files, so a large index can be memory-mapped --
+    FILES = ("vector_ids.json", "chunk_vectors.npy", "sentence_vectors.npy",
+             "sentence_offsets.npy", "sentence_complete.npy")
+
     def save(self, folder: Path) -> None:
-        (folder / "vectors.json").write_text(json.dumps(self.ids), encoding="utf-8")
-        np.savez(folder / "vectors.npz", chunks=self.chunks, sentences=self.sentences,
-                 offsets=self.offsets)
+        names = iter(self.FILES)
+        (folder / next(names)).write_text(json.dumps(self.ids), encoding="utf-8")
+        for name, array in zip(names, (self.chunks, self.sentences, self.offsets, self.complete)):
+            np.save(folder / name, np.asarray(array))
 
     @classmethod
-    def load(cls, folder: Path) -> MemoryVectors | None:
-        if not (folder / "vectors.npz").is_file():
+    def load(cls, folder: Path, *, mapped: bool = False) -> MemoryVectors | None:
+        """The saved matrices, read (or with `mapped`, memory-mapped: pages are read as
+        questions touch them and are shared by every process on the machine)."""
+        if not all((folder / name).is_file() for name in cls.FILES):
             return None
-        ids = json.loads((folder / "vectors.json").read_text(encoding="utf-8"))
-        with np.load(folder / "vectors.npz") as saved:
-            return cls(ids, saved["chunks"], saved["sentences"], saved["offsets"])
+        ids = json.loads((folder / cls.FILES[0]).read_text(encoding="utf-8"))
+        mode = "r" if mapped else None
+        chunks, sentences, offsets, complete = (np.load(folder / name, mmap_mode=mode)
+                                                for name in cls.FILES[1:])
+        return cls(ids, chunks, sentences, np.asarray(offsets), np.asarray(complete))
+
+
+class MappedVectors:
+    """A large index: dense search in Chroma's HNSW (exact search over 100,000 vectors
+    costs more than the whole `ask`), every vector read from the snapshot's memory map
+    instead of fetched from Chroma per question."""
+
+    def __init__(self, store: ChunkStore, mapped: MemoryVectors):
+        self.store = store
+        self.mapped = mapped
+
+    def __len__(self) -> int:
+        return len(self.mapped)
+
+    def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        return self.store.query(vector, n)
+
+    def chunk_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        return self.mapped.chunk_vectors(ids)
+
+    def sentence_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        return self.mapped.sentence_vectors(ids)
 
 
 class StoreVectors:

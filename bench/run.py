@@ -204,6 +204,17 @@ class Bench:
                                    Summary.of(cached), "query-vector LRU hit"))
             routes = ", ".join(f"{k} {v}" for k, v in sorted(asks.routes.items()))
             self.report.notes.append(f"Routes over the timed asks: {routes}.")
+            # The HTTP load sends every question in 24 polite wordings ("Hello! … Thanks."):
+            # more sentences, so more texts embedded per question. Its throughput target
+            # is set from `ask` over those very messages, timed here in process.
+            from .load import distinct_messages
+
+            wordings = distinct_messages(texts)
+            sample = [next(wordings) for _ in range(24 * len(texts))][::24 // 3]
+            worded = [time_ms(fresh.ask, m)[0] for m in sample]
+            rows.append(LatencyRow("ask.load_messages", "this project: ask, the HTTP load's messages",
+                                   Summary.of(worded),
+                                   f"{len(sample)} of its wordings, uncached, in process"))
 
     # -- cold start -----------------------------------------------------------------
     def cold(self) -> None:
@@ -447,9 +458,10 @@ class Bench:
                            f"{built.build_s:.0f} s ({stored / built.build_s:.0f} chunks/s)",
                            f"real vectors + noise σ={scale.NOISE_SIGMA}, re-normalised"))
         f.append(FigureRow(f"open an Assistant over {label}, first time (all_chunks + BM25 "
-                           "index + heading vectors, snapshot saved)", f"{open_ms / 1e3:.1f} s", ""))
-        f.append(FigureRow("open it again (restart, another worker: from the snapshot)",
-                           f"{reopen_ms / 1e3:.1f} s", "target ≤ 5 s"))
+                           "index + heading vectors + every chunk and sentence vector, snapshot "
+                           "saved)", f"{open_ms / 1e3:.1f} s", ""))
+        f.append(FigureRow("open it again (restart, another worker: from the snapshot, vectors "
+                           "memory-mapped)", f"{reopen_ms / 1e3:.1f} s", "target ≤ 5 s"))
         f.append(FigureRow(f"{label}: Chroma HNSW against exact search",
                            f"recall@{k} {agree.recall:.2f}; source recall@4 "
                            f"{agree.source_recall:.2f}; top-4 cosine {agree.similarity_ratio:.3f}"
@@ -482,9 +494,11 @@ class Bench:
                      + (f" (with a Chroma k=4 query: p50 {floor.p50:.1f} ms)." if floor else "."))
         cores = os.cpu_count() or 1
         fifty, hundred = self.load_results.get(50), self.load_results.get(100)
-        if fifty is not None and ask:
-            t.append(Target(f"HTTP 50 clients ≥ 0.6 × {cores} cores × 1000 / ask p50",
-                            fifty.rps, 0.6 * cores * 1000 / ask.p50, "req/s", at_least=True))
+        worded = r.summary("ask.load_messages") or ask
+        if fifty is not None and worded:
+            t.append(Target(f"HTTP 50 clients ≥ 0.6 × {cores} cores × 1000 / ask p50 "
+                            "(on the load's messages)",
+                            fifty.rps, 0.6 * cores * 1000 / worded.p50, "req/s", at_least=True))
             t.append(Target("HTTP 50 clients p99 ≤ 0.5 s", fifty.latency.p99, 500.0, "ms"))
             t.append(Target("HTTP 50 clients: errors", fifty.errors, 0, ""))
         if hundred is not None:

@@ -16,7 +16,7 @@ from conftest import essentials
 
 from assistant.engine import Assistant
 from assistant.lexical import LexicalIndex, tokenize
-from assistant.vectors import MemoryVectors, StoreVectors
+from assistant.vectors import MappedVectors, MemoryVectors, StoreVectors
 
 QUESTIONS = [
     "Should I lock my knees at the top of the leg press?",
@@ -34,7 +34,9 @@ def test_memory_search_is_exact_and_ordered():
     ids = [f"c{i}" for i in range(50)]
     offsets = np.arange(51) * 2
     sentences = rng.normal(size=(100, 8)).astype(np.float32)
-    vectors = MemoryVectors(ids, chunks, sentences, offsets)
+    complete = np.ones(50, dtype=bool)
+    complete[3] = False  # a chunk whose sentences are not all stored has none here
+    vectors = MemoryVectors(ids, chunks, sentences, offsets, complete)
     query = chunks[7] + 0.1 * chunks[3]
     got = vectors.query(query, 5)
     expected = np.argsort(-(chunks @ query))[:5]
@@ -43,6 +45,7 @@ def test_memory_search_is_exact_and_ordered():
     assert len(vectors.query(query, 500)) == 50 and vectors.query(query, 0) == []
     assert np.array_equal(vectors.sentence_vectors(["c2"])["c2"], sentences[4:6])
     assert vectors.chunk_vectors(["c9", "unknown"]).keys() == {"c9"}
+    assert vectors.sentence_vectors(["c3", "c4"]).keys() == {"c4"}
     with pytest.raises(ValueError, match="align"):
         MemoryVectors(ids, chunks, sentences, offsets[:-1])
 
@@ -60,14 +63,21 @@ def test_memory_vectors_hold_what_chroma_holds(bot):
         assert np.allclose(memory.sentence_vectors([cid])[cid], rows, atol=1e-6)
 
 
-def test_replies_from_memory_equal_replies_from_chroma(bot, settings, tmp_path):
+def test_replies_from_memory_equal_replies_from_chroma_with_mapped_vectors(bot, settings,
+                                                                           tmp_path):
+    """Past `dense_in_memory_max_chunks` (0 here) the index is searched in Chroma's HNSW
+    and every vector comes from the snapshot's memory map: the same replies."""
     shutil.copytree(settings.data_dir, tmp_path / "index")
+    shutil.rmtree(tmp_path / "index" / "snapshots")  # built afresh, then served from the map
     local = settings.model_copy(update={"data_dir": tmp_path / "index",
                                         "dense_in_memory_max_chunks": 0})
-    chroma = Assistant.load(local, progress=False)
-    assert isinstance(chroma.retriever.vectors, StoreVectors)
-    for question in QUESTIONS:
-        assert essentials(chroma.ask(question)) == essentials(bot.ask(question)), question
+    for _ in range(2):  # the first open saves the snapshot, the second maps it
+        large = Assistant.load(local, progress=False)
+        vectors = large.retriever.vectors
+        assert isinstance(vectors, MappedVectors)
+        assert isinstance(vectors.mapped.sentences, np.memmap)
+        for question in QUESTIONS:
+            assert essentials(large.ask(question)) == essentials(bot.ask(question)), question
 
 
 def test_a_saved_lexical_index_scores_exactly_as_bm25s(bot, tmp_path):
