@@ -144,6 +144,7 @@ class Assistant:
         self.triager = triager if triager is not None else make_triager(query_embedder, settings)
         self._chunks: dict[str, Chunk] = {}
         self._vectors: Vectors = StoreVectors(store)
+        self._reason_vectors: dict[str, np.ndarray] = {}
         self._heading_vectors: dict[str, np.ndarray] = {}
         self.retriever: HybridRetriever | None = None
         # Questions run concurrently (no global lock); only `refresh` takes the write side.
@@ -453,9 +454,19 @@ class Assistant:
         if not symptoms:
             return None if any(r in NO_GUIDANCE_REASONS for r in reasons) else (query, vector)
         named = messages.join_reasons(symptoms)
-        # The reasons' vector is cached after the first time; the question's is at hand.
-        blended = vector + self.query_embedder.embed([named])[0]
+        blended = vector + self._reasons_vector(named)
         return f"{named}: {query}", blended / max(float(np.linalg.norm(blended)), 1e-9)
+
+    def _reasons_vector(self, named: str) -> np.ndarray:
+        """The vector of a referral's named symptoms: our own words from the lexicon, a few
+        dozen combinations, each embedded once (not a second ONNX pass per referral)."""
+        vec = self._reason_vectors.get(named)
+        if vec is None:
+            embedder = getattr(self.query_embedder, "inner", self.query_embedder)
+            vec = np.asarray(embedder.embed([named])[0], dtype=np.float32)
+            if len(self._reason_vectors) < 512:  # bounded, whatever the lexicon holds
+                self._reason_vectors[named] = vec
+        return vec
 
     def _respond(self, p: _Prepared) -> tuple[Reply, Sequence[Hit]]:
         """The extractive reply, and the passages an "answer" was composed from (for the LLM)."""

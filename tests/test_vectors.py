@@ -146,3 +146,28 @@ def test_the_topic_bank_is_embedded_once_and_read_back(settings, tmp_path):
     cached.write_bytes(b"damaged")
     Triager(Counting(), cache_dir=tmp_path).warm(language_models=False)
     assert Counting.calls == 2  # a damaged cache is recomputed, never fatal
+
+
+def test_a_referrals_named_symptoms_are_embedded_once(bot):
+    """The guidance under a referral is found for the symptoms it names: our own words,
+    embedded once, not a second ONNX pass per referral."""
+    from assistant import messages
+
+    inner = bot.query_embedder.inner
+    seen: list[str] = []
+    original = inner.embed
+
+    def counting(texts):
+        seen.extend(texts)
+        return original(texts)
+
+    bot._reason_vectors.clear()
+    inner.embed = counting
+    try:
+        first = bot.ask("my right foot tingles during the leg press, should I stop?")
+        second = bot.ask("my left foot has been tingling after leg day, what now?")
+    finally:
+        del inner.embed
+    assert first.route == second.route == "professional"
+    named = messages.join_reasons([r for r in first.reasons if not r.startswith("\u201c")])
+    assert seen.count(named) == 1
