@@ -145,6 +145,7 @@ class Assistant:
         self._chunks: dict[str, Chunk] = {}
         self._vectors: Vectors = StoreVectors(store)
         self._reason_vectors: dict[str, np.ndarray] = {}
+        self._red_flag_first: Chunk | None = None
         self._heading_vectors: dict[str, np.ndarray] = {}
         self.retriever: HybridRetriever | None = None
         # Questions run concurrently (no global lock); only `refresh` takes the write side.
@@ -180,6 +181,7 @@ class Assistant:
         _, version, count = self.store.current()
         chunks, lexical, headings, vectors = self._open_index(version, count)
         by_id = {c.id: c for c in chunks}
+        red_flag_first = self._first_red_flag(chunks)
         heading_rows = headings.rows_for() if headings is not None else {}
         s = self.settings
         retriever = HybridRetriever(vectors, lexical, by_id, top_k=s.top_k,
@@ -189,6 +191,7 @@ class Assistant:
             self._chunks, self._idf, self.retriever = by_id, lexical.idf, retriever
             self._headings, self._heading_rows = headings, heading_rows
             self._vectors, self._heading_vectors = vectors, {}
+            self._red_flag_first = red_flag_first
             self.index_version = version
 
     def _open_index(self, version: str | None, count: int):
@@ -599,7 +602,12 @@ class Assistant:
             return compose(query, vector, [Hit(first, 1.0, 0.0, 1)], {}, 2, as_list=True)
 
     def _red_flag_chunk(self) -> Chunk | None:
-        return min((c for c in self._chunks.values() if c.doc_id == RED_FLAGS_DOC),
+        return self._red_flag_first
+
+    @staticmethod
+    def _first_red_flag(chunks: Iterable[Chunk]) -> Chunk | None:
+        """Found once per index: scanning every chunk per emergency cost ~5 ms at 100k."""
+        return min((c for c in chunks if c.doc_id == RED_FLAGS_DOC),
                    key=lambda c: c.position, default=None)
 
     def _relevant(self, hits: Sequence[Hit]) -> bool:
