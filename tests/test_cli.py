@@ -38,7 +38,8 @@ def test_ingest_leaves_the_snapshot_a_cold_ask_opens_from(bot, settings, tmp_pat
     local = settings.model_copy(update={"data_dir": tmp_path / "index"})
     assert _run(["ingest"], local).returncode == 0
     (folder,) = (tmp_path / "index" / "snapshots").iterdir()
-    assert {"chunks.json", "bm25.npz", "vectors.npz"} <= {p.name for p in folder.iterdir()}
+    assert {"chunks.json", "bm25.npz", "chunk_vectors.npy", "sentence_vectors.npy"} <= {
+        p.name for p in folder.iterdir()}
 
 
 def test_user_errors_are_one_clean_line(bot, settings):
