@@ -596,13 +596,10 @@ class Assistant:
         except IndexUnavailableError as exc:
             log.error("index unavailable under an emergency reply: %s", exc)
             self.index_error = str(exc)
-            first = self._red_flag_chunk()
+            first = self._red_flag_first
             if first is None:
                 return "", ()
             return compose(query, vector, [Hit(first, 1.0, 0.0, 1)], {}, 2, as_list=True)
-
-    def _red_flag_chunk(self) -> Chunk | None:
-        return self._red_flag_first
 
     @staticmethod
     def _first_red_flag(chunks: Iterable[Chunk]) -> Chunk | None:
@@ -615,7 +612,7 @@ class Assistant:
 
     def _red_flag_hit(self, vector: np.ndarray) -> Hit | None:
         """The corpus's "get urgent help" passage: the first of the red-flags document."""
-        first = self._red_flag_chunk()
+        first = self._red_flag_first
         if first is None:
             return None
         vec = self._vectors.chunk_vectors([first.id]).get(first.id)
