@@ -384,7 +384,7 @@ class Bench:
 
         from . import scale
         from .common import time_ms
-        from .project import AskRecorder, probe, uncached
+        from .project import AskRecorder, probe, uncached, uncached_assistant
 
         bot = self.assistant()
         embedder = uncached(bot.query_embedder)
@@ -419,12 +419,20 @@ class Bench:
                 exact_sims.append(built.vectors[top] @ v)
             agree = scale.agreement(dense_hits, exact_ids, exact_sims, built.sources)
             lexical_ms = [time_ms(big.retriever.lexical.search, q, k)[0] for q in texts]
-            log(f"scale: asking {len(texts)} questions over {label} chunks")
+            log(f"scale: asking {len(texts)} questions over {label} chunks, passes "
+                "alternating with the small index")
+            # The small index is asked again here, pass for pass with the large one, so the
+            # tail ratio compares the two under the same machine load (the warm section ran
+            # minutes earlier, before a 100k-chunk build filled the page cache).
+            small = uncached_assistant(self.assistant())
             for q in texts[:20]:
                 big.ask(q)
-            asks = AskRecorder(big.ask)
-            for q in self.questions:
-                asks(q.text, q.category)
+                small.ask(q)
+            asks, small_asks = AskRecorder(big.ask), AskRecorder(small.ask)
+            for _ in range(self.plan.passes):
+                for recorder in (small_asks, asks):
+                    for q in self.questions:
+                        recorder(q.text, q.category)
             inside: dict[str, list[float]] = {}
             with probe(big, inside):
                 for q in texts:
@@ -440,6 +448,9 @@ class Bench:
                        Summary.of(lexical_ms), "bm25s"),
             LatencyRow("scale.ask", f"{label}: full ask (uncached)", Summary.of(asks.wall_ms),
                        "real ONNX query embedder"),
+            LatencyRow("scale.small_ask", "  small index, full ask (uncached), passes "
+                       f"alternating with {label}'s", Summary.of(small_asks.wall_ms),
+                       "the reference for the 100k tail ratio"),
         ]
         for stage in ("embed_ms", "triage_ms", "answer_ms"):
             rows.append(LatencyRow(f"scale.ask.{stage}", f"  {label} ask stage: {stage[:-3]}",
@@ -514,9 +525,14 @@ class Bench:
             t.append(Target("server RSS after the load", self.server_rss, 350.0, "MB"))
         if scale_ask and self.plan.scale_chunks >= 100_000:
             t.append(Target("100k chunks: open an Assistant ≤ 5 s", self.scale_reopen_s, 5.0, "s"))
-            if ask:
-                t.append(Target("100k chunks: warm ask p95 ≤ 1.5 × small p95", scale_ask.p95,
-                                1.5 * ask.p95, "ms"))
+            small_ask = r.summary("scale.small_ask") or ask
+            if small_ask:
+                t.append(Target("100k chunks: warm ask p95 ≤ 1.5 × small p95 (passes "
+                                "alternating)", scale_ask.p95, 1.5 * small_ask.p95, "ms"))
+            if ask and small_ask is not ask:
+                h.append(f"100k ask p95 against the warm section's small p95 (minutes apart): "
+                         f"{ratio(scale_ask.p95, ask.p95)}; against the small index asked in "
+                         f"alternating passes: {ratio(scale_ask.p95, small_ask.p95)}.")
         elif scale_ask:
             r.notes.append(f"The 100k targets need a full run; this one stored "
                            f"{self.plan.scale_chunks} chunks.")
