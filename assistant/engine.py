@@ -21,6 +21,7 @@ import numpy as np
 from . import messages
 from .answer import Cite, compose, focus
 from .asked import QuestionIndex
+from .chunking import split_sentences
 from .concurrency import ReadWriteLock
 from .conversation import bounded, condense_query
 from .embeddings import CachedEmbedder, Embedder, SentenceTransformerEmbedder
@@ -39,7 +40,14 @@ from .vectors import MappedVectors, MemoryVectors, StoreVectors, Vectors
 
 log = logging.getLogger("assistant")
 
-RED_FLAGS_DOC = "red-flags"  # its first passage is cited under every emergency reply
+RED_FLAGS_DOC = "red-flags"  # its first passage is the urgent-help list under an emergency
+# Under an emergency, a section that answers the member's own question (its heading or an
+# also-asked question at least this close) and itself says to get urgent care is quoted
+# instead of the general urgent-help list: "what are the warning signs of rhabdo?" gets the
+# rhabdomyolysis signs, not the back red flags.
+URGENT_SECTION_MATCH = 0.75
+_URGENT_WORDING = re.compile(r"\b(?:A&E|emergency|emergencies|999|urgent\w*|medical (?:care|help|"
+                             r"attention) (?:straight away|immediately|right away))\b", re.IGNORECASE)
 # Sections whose heading is this close to the question join the retrieved passages.
 HEADING_MATCH = 0.6
 HEADING_EXTRA = 2
@@ -486,7 +494,7 @@ class Assistant:
             # Only the urgent-help passage: no exercise advice under an emergency.
             first = messages.EMERGENCY_FIRST_LINE.format(
                 number=self.settings.emergency_number, reasons=messages.join_reasons(reasons))
-            body, citations = self._urgent_guidance(query, vector)
+            body, citations = self._urgent_answer(p) or self._urgent_guidance(query, vector)
             text = first + (f"\n\n{messages.GUIDANCE_LEAD_IN} {body}" if body else "")
             return Reply("emergency", text, citations, reasons), ()
 
@@ -583,6 +591,34 @@ class Assistant:
             return
         yield Reply("answer", " ".join(kept), tuple(cite.citations),
                     (*extractive.reasons, messages.LLM_CHECKED_REASON))
+
+    def _urgent_answer(self, p: _Prepared) -> tuple[str, tuple] | None:
+        """The member's own question answered from a section that says to get urgent care,
+        when one matches it closely; None otherwise (then the urgent-help list is shown)."""
+        if self._headings is None or p.asked_vector is None:
+            return None
+        _, asked = self._headings.scores(p.asked_vector)
+        best = int(np.argmax(asked))
+        if not asked[best] >= URGENT_SECTION_MATCH:
+            return None
+        section = self._headings.sections[best]
+        if section.doc_id == RED_FLAGS_DOC and section.id == getattr(self._red_flag_first, "id", None):
+            return None  # that is the urgent-help list itself
+        opening = split_sentences(section.text)[:1]
+        if not opening or not _URGENT_WORDING.search(opening[0]):
+            return None  # its answer must itself say "get urgent care", never "see a GP"
+        try:
+            vectors = self._vectors.chunk_vectors([section.id])
+            hit = Hit(section, 1.0, float(vectors[section.id] @ p.asked_vector)
+                      if section.id in vectors else 0.0, 1)
+            # A section's own list of signs comes as its list, as the urgent-help one does.
+            body, citations = self._compose(p.asked, p.asked_vector, [hit],
+                                            self.settings.max_answer_sentences, as_list=True)
+        except IndexUnavailableError as exc:
+            log.error("index unavailable under an emergency reply: %s", type(exc).__name__)
+            self.index_error = str(exc)
+            return None
+        return (body, citations) if body else None
 
     def _urgent_guidance(self, query: str, vector: np.ndarray) -> tuple[str, tuple]:
         """The urgent-help passage with its list, cited. It is held in memory, so an index

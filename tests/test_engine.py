@@ -98,3 +98,29 @@ def test_a_referral_raised_only_by_the_learned_stage_does_not_quote_the_member_b
     assert reply.text.startswith(messages.PROFESSIONAL_UNNAMED_LINE)
     assert "You mentioned" not in reply.text
     assert reply.reasons == quoted.reasons  # the API still says why
+
+
+def test_an_emergency_question_gets_the_urgent_section_that_answers_it(bot):
+    """"What are the signs of rhabdo?" under the urgent-care banner: the rhabdomyolysis
+    signs, not the back red-flag list."""
+    reply = bot.ask("what symptoms after a brutal leg session would mean rhabdo, not normal soreness?")
+    assert reply.route == "emergency"
+    assert reply.text.startswith("**Get urgent medical care now")
+    assert "rhabdomyolysis" in reply.citations[0].section.lower()
+    assert "Dark urine" in reply.text
+    body = reply.text.split("\n\n", 1)[1].removeprefix(messages.GUIDANCE_LEAD_IN).strip()
+    assert ungrounded_sentences(body, reply.citations) == []
+
+
+@pytest.mark.parametrize("message", [
+    "both my legs went numb on the leg press and theyre still heavy",  # the CES signs
+    "I can't feel my legs properly and I keep nearly falling over",
+])
+def test_an_emergency_never_quotes_a_see_your_gp_section(bot, message):
+    """A section is quoted under an emergency only when its answer itself says to get
+    urgent care; otherwise the urgent-help list is shown."""
+    reply = bot.ask(message)
+    assert reply.route == "emergency"
+    guidance = reply.text.split("\n\n", 1)[1]
+    first = guidance.split("[1]", 1)[0]
+    assert re.search(r"A&E|emergency", first), guidance
