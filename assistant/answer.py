@@ -59,20 +59,34 @@ def _sentences(passage: str) -> tuple[str, ...]:
     return tuple(split_sentences(passage))
 
 
-def _word_overlap(question_terms: Mapping[str, float], sentence: str) -> float:
-    """Share of the question's idf weight that the sentence's words cover."""
-    total = sum(question_terms.values())
-    if not total:
-        return 0.0
-    words = _terms(sentence)
-    return sum(w for t, w in question_terms.items() if t in words) / total
-
-
 # A checklist item quoted alone reads as a statement about the member ("Your back pain has
 # lasted more than about two weeks."): under a referral such sentences are left out.
 ABOUT_THE_READER = re.compile(
     r"^(?:your\b|you (?:have|had|are|were|feel|felt|notice|get|got|can't|cannot|develop|'ve|'re)\b|"
     r"you've\b|you're\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Quotable:
+    index: int  # the sentence's position in its passage
+    text: str
+    about_reader: bool
+    leans_back: bool
+    terms: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _quotable(passage: str) -> tuple[_Quotable, ...]:
+    """A passage's sentences that can be quoted alone, with what scoring needs to know of
+    each: the same few hundred passages come up question after question."""
+    out = []
+    for i, sentence in enumerate(_sentences(passage)):
+        if sentence.rstrip().endswith(":") or len(sentence.split()) < MIN_WORDS:
+            continue  # list lead-ins and fragments read badly on their own
+        bare = _LIST_PREFIX.sub("", sentence)
+        out.append(_Quotable(i, sentence, bool(ABOUT_THE_READER.match(bare.strip())),
+                             bool(_LEANS_BACK.match(bare)), _terms(sentence)))
+    return tuple(out)
 
 
 def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
@@ -87,24 +101,23 @@ def candidates(question: str, vector: np.ndarray, hits: Sequence[Hit],
     """
     idf = idf or {}
     terms = {t: idf.get(t, 1.0) for t in tokenize(question)}
+    total = sum(terms.values())
     found: list[_Candidate] = []
     for h, hit in enumerate(hits):
-        sentences = _sentences(hit.chunk.text)
         vectors = sentence_vectors.get(hit.chunk.id)
-        if vectors is not None and len(vectors) != len(sentences):
+        if vectors is not None and len(vectors) != len(_sentences(hit.chunk.text)):
             vectors = None
-        for i, sentence in enumerate(sentences):
-            if sentence.rstrip().endswith(":") or len(sentence.split()) < MIN_WORDS:
-                continue  # list lead-ins and fragments read badly on their own
-            if skip_about_reader and ABOUT_THE_READER.match(_LIST_PREFIX.sub("", sentence).strip()):
+        dense = (vectors @ vector).tolist() if vectors is not None else None
+        for q in _quotable(hit.chunk.text):
+            if skip_about_reader and q.about_reader:
                 continue
-            dense = float(vectors[i] @ vector) if vectors is not None else hit.similarity
-            score = (SENTENCE_WEIGHT * dense + (1 - SENTENCE_WEIGHT) * hit.similarity
-                     + OVERLAP_WEIGHT * _word_overlap(terms, sentence))
-            if _LEANS_BACK.match(_LIST_PREFIX.sub("", sentence)):
+            overlap = sum(w for t, w in terms.items() if t in q.terms) / total if total else 0.0
+            score = (SENTENCE_WEIGHT * (dense[q.index] if dense is not None else hit.similarity)
+                     + (1 - SENTENCE_WEIGHT) * hit.similarity + OVERLAP_WEIGHT * overlap)
+            if q.leans_back:
                 score -= LEANS_BACK_PENALTY
-            found.append(_Candidate(h, i, sentence, score,
-                                    vectors[i] if vectors is not None else None))
+            found.append(_Candidate(h, q.index, q.text, score,
+                                    vectors[q.index] if vectors is not None else None))
     return found
 
 

@@ -89,3 +89,29 @@ def test_a_members_wording_finds_the_section_through_also_asked(settings, tmp_pa
     assert first_cited(with_asked=True).endswith("What is the pin on the seat for?")
     # The heading's words alone lead elsewhere: the test shows what also_asked adds.
     assert first_cited(with_asked=False).endswith("How do I stop the platform slipping when I push?")
+
+
+def test_section_scores_are_each_sections_best_row_and_best_question_row():
+    """Scores come from one gather over padded rows; they equal the per-section maxima, a
+    section without question rows scores -inf there, and a repeated vector gives the same."""
+    import numpy as np
+
+    from assistant.asked import QuestionIndex
+    from assistant.types import Chunk
+
+    sections = [Chunk(id=f"c{i}", doc_id="d", title="T", section=f"T › S{i}", text="t")
+                for i in range(3)]
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((6, 4)).astype(np.float32)
+    owner = np.array([0, 0, 1, 2, 2, 2], dtype=np.int32)
+    is_question = np.array([False, True, False, True, False, True])
+    index = QuestionIndex(sections, vectors, owner, is_question)
+    v = rng.standard_normal(4).astype(np.float32)
+    best, asked = index.scores(v)
+    sims = vectors @ v
+    assert np.allclose(best, [sims[:2].max(), sims[2], sims[3:].max()])
+    assert asked[0] == sims[1] and asked[1] == -np.inf and asked[2] == max(sims[3], sims[5])
+    again = index.scores(v)
+    assert np.array_equal(again[0], best) and np.array_equal(again[1], asked)
+    other = index.scores(-v)
+    assert np.allclose(other[0], [(-sims[:2]).max(), -sims[2], (-sims[3:]).max()])

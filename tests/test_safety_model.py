@@ -292,3 +292,19 @@ def test_the_shipped_model_is_what_the_training_command_produces(tmp_path, embed
     assert np.abs(rebuilt.bank.astype(int) - head.bank.astype(int)).max() <= 1
     assert (rebuilt.emergency_threshold, rebuilt.escalation_threshold, rebuilt.referral_threshold) == (
         head.emergency_threshold, head.escalation_threshold, head.referral_threshold)
+
+
+def test_neighbour_votes_are_the_cosine_weighted_route_shares_of_the_k_nearest():
+    """The vectorised votes equal the definition written out one vector at a time."""
+    rng = np.random.default_rng(3)
+    bank = rng.standard_normal((50, 8)).astype(np.float32)
+    routes = rng.integers(0, len(ROUTES), 50).astype(np.int8)
+    vectors = rng.standard_normal((5, 8)).astype(np.float32)
+    votes = m.neighbour_votes(vectors, bank, routes, k=7, temperature=0.1)
+    unit_bank = bank / np.linalg.norm(bank, axis=1, keepdims=True)
+    for row, v in zip(votes, vectors):
+        cos = unit_bank @ (v / np.linalg.norm(v))
+        expected = np.zeros(len(ROUTES))
+        for i in np.argsort(-cos)[:7]:
+            expected[routes[i]] += np.exp(cos[i] / 0.1)
+        assert np.allclose(row, expected / expected.sum(), atol=1e-6)

@@ -215,9 +215,9 @@ def neighbour_votes(vectors: np.ndarray, bank: np.ndarray, bank_routes: np.ndarr
     k = min(k, cos.shape[1])
     nearest = np.argpartition(-cos, k - 1, axis=1)[:, :k]
     weights = np.exp(np.take_along_axis(cos, nearest, axis=1) / temperature)
-    votes = np.zeros((len(vectors), len(ROUTES)), dtype=np.float32)
-    np.add.at(votes, (np.repeat(np.arange(len(vectors)), k), bank_routes[nearest].reshape(-1)),
-              weights.reshape(-1))
+    cells = (np.arange(len(vectors))[:, None] * len(ROUTES) + bank_routes[nearest]).reshape(-1)
+    votes = np.bincount(cells, weights.reshape(-1), minlength=len(vectors) * len(ROUTES))
+    votes = votes.reshape(len(vectors), len(ROUTES)).astype(np.float32)
     return votes / votes.sum(axis=1, keepdims=True)
 
 
