@@ -142,3 +142,28 @@ def test_a_question_that_points_back_keeps_the_sentence_it_points_to():
     # "set it up": without the sentence before, "it" could be anything.
     assert focus(STORY) == ("I'm thinking of adding single-leg leg press to even things up. "
                             "How should I set it up for him?")
+
+
+UNIT = Chunk("u", "tech", "Technique", "Technique › How do I do a dead bug?",
+             "For a dead bug, lie on your back with your arms pointing up. "
+             "Slowly lower one arm behind your head and straighten the opposite leg. "
+             "Keep your lower back still on the floor throughout.")
+# The member asks about the dead bug: the opening is close, the movement itself less so.
+UNIT_VECTORS = {"u": np.stack([_unit(1, 0.1, 0), _unit(0.4, 1, 0), _unit(0.3, 0, 1)])}
+
+
+def test_a_section_that_asks_the_members_question_is_quoted_as_written():
+    """An answer unit (its question heading within ANSWER_UNIT_MATCH of the question) is
+    quoted from its first sentence on, even where a sentence scores lower; without the
+    heading match, the span stops where relevance drops."""
+    hit = [Hit(UNIT, 1.0, 0.8, 1)]
+    unit, _ = compose("how do I do a dead bug", Q, hit, UNIT_VECTORS, max_sentences=3,
+                      heading_similarity=[0.9])
+    assert unit.count("[1]") == 3 and unit.startswith("For a dead bug")
+    cut, _ = compose("how do I do a dead bug", Q, hit, UNIT_VECTORS, max_sentences=3,
+                     heading_similarity=[0.5])
+    assert cut.startswith("For a dead bug") and "Slowly lower" not in cut
+    label = [Hit(Chunk("u", "tech", "Technique", "Technique › Dead bug", UNIT.text), 1.0, 0.8, 1)]
+    labelled, _ = compose("how do I do a dead bug", Q, label, UNIT_VECTORS, max_sentences=3,
+                          heading_similarity=[0.9])
+    assert "Slowly lower" not in labelled  # a heading that is a label is no answer unit
