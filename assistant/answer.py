@@ -282,7 +282,7 @@ def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: Cite, m
     """A contiguous span of the best passage, from its first sentence on the question to about
     `MAX_WORDS` words; a sentence that leans on the one before it comes with it. Other
     passages add their best sentence only for the other parts of a multi-part question, or
-    when the span is short."""
+    when the span is short (never under a whole answer unit: it is complete as written)."""
     best = max((c for c in cands if lead is None or c.hit == lead), key=lambda c: c.score)
     in_passage = sorted((c for c in cands if c.hit == best.hit), key=lambda c: c.index)
     on_topic = [c for c in in_passage if c.score >= best.score - RELATIVE_FLOOR]
@@ -309,7 +309,9 @@ def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: Cite, m
         words += _words(best.text)
     parts = [p for p in re.split(r"\?\s+|\band (?:also )?(?:how|what|why|when|should|can|is|do)\b", question)
              if len(p.split()) >= 3]
-    extra = len(parts) - 1 if len(parts) > 1 else (1 if words < MAX_WORDS // 2 else 0)
+    # A short span gets one more sentence from another passage, unless it is a whole answer unit.
+    short = words < MAX_WORDS // 2 and not unit
+    extra = len(parts) - 1 if len(parts) > 1 else (1 if short else 0)
     others = [c for c in cands if c.hit != best.hit and c.score >= best.score - RELATIVE_FLOOR
               and not _LEANS_BACK.match(_LIST_PREFIX.sub("", c.text)) and not _repeats(c, chosen)]
     for c in sorted(others, key=lambda c: -c.score)[:extra]:

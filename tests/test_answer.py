@@ -167,3 +167,18 @@ def test_a_section_that_asks_the_members_question_is_quoted_as_written():
     labelled, _ = compose("how do I do a dead bug", Q, label, UNIT_VECTORS, max_sentences=3,
                           heading_similarity=[0.9])
     assert "Slowly lower" not in labelled  # a heading that is a label is no answer unit
+
+
+def test_a_short_answer_unit_gets_no_sentence_from_another_passage():
+    """A short span borrows one sentence from another passage, but an answer unit is the
+    whole answer as written (blind dev round r21: the borrowed sentence read as filler)."""
+    short = Chunk("s", "tech", "Technique", "Technique › Should I lock my knees?",
+                  "Do not lock your knees at the top of the press.")
+    other = Chunk("o", "tech", "Technique", "Technique › Breathing",
+                  "Breathe out steadily as you push the platform away.")
+    hits = [Hit(short, 1.0, 0.8, 1), Hit(other, 0.9, 0.75, 2)]
+    vectors = {"s": np.stack([_unit(1, 0.1, 0)]), "o": np.stack([_unit(1, 0.2, 0)])}
+    unit, _ = compose("should I lock my knees", Q, hits, vectors, heading_similarity=[0.9, None])
+    assert "[2]" not in unit
+    borrowed, _ = compose("should I lock my knees", Q, hits, vectors, heading_similarity=[0.5, None])
+    assert "[2]" in borrowed
