@@ -35,6 +35,12 @@ def tokenize(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
+# Terms this common are held as dense rows (see `LexicalIndex._dense_columns`).
+DENSE_SHARE = 1 / 16
+DENSE_MIN = 2048
+DENSE_MAX_BYTES = 32 << 20  # 32 MB: about 80 terms at 100k chunks, 8 at 1 million
+
+
 class LexicalIndex:
     """BM25 scores for a fixed list of chunk ids; rebuilt whenever the store changes.
 
@@ -91,13 +97,35 @@ class LexicalIndex:
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """Every chunk's BM25 score for the query terms (a repeated term counts again)."""
         scores = np.zeros(len(self.ids), dtype=np.float32)
-        columns = [self._vocab[t] for t in tokens if t in self._vocab]
-        if columns:
-            starts, ends = self._indptr[columns], self._indptr[np.asarray(columns) + 1]
-            rows = np.concatenate([self._indices[a:b] for a, b in zip(starts, ends)])
-            values = np.concatenate([self._data[a:b] for a, b in zip(starts, ends)])
-            np.add.at(scores, rows, values)
+        dense = self._dense_columns()
+        for column in (self._vocab[t] for t in tokens if t in self._vocab):
+            row = dense.get(column)
+            if row is not None:
+                scores += row  # a common term: one vector add, not a scatter of most chunks
+            else:
+                a, b = self._indptr[column], self._indptr[column + 1]
+                np.add.at(scores, self._indices[a:b], self._data[a:b])
         return scores
+
+    def _dense_columns(self) -> dict[int, np.ndarray]:
+        """The commonest terms (in at least one chunk in `DENSE_SHARE` and `DENSE_MIN`
+        chunks, within `DENSE_MAX_BYTES`), as dense score rows, made once: at 100k chunks
+        "leg" or "press" is in most of them, and scattering ~100k postings per term was
+        most of a question's BM25 time."""
+        dense = getattr(self, "_dense", None)
+        if dense is None:
+            n = len(self.ids)
+            lengths = np.diff(self._indptr)
+            dense = {}
+            common = np.flatnonzero(lengths >= max(DENSE_MIN, n * DENSE_SHARE))
+            common = common[np.argsort(-lengths[common], kind="stable")]  # the most common first
+            for column in common[:DENSE_MAX_BYTES // max(4 * n, 1)].tolist():
+                row = np.zeros(n, dtype=np.float32)
+                a, b = self._indptr[column], self._indptr[column + 1]
+                row[self._indices[a:b]] = self._data[a:b]
+                dense[column] = row
+            self._dense = dense
+        return dense
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
