@@ -36,10 +36,6 @@ OVERLAP_WEIGHT = 0.15
 # Choosing the passage: its heading is phrased the way members ask, so how close the
 # heading is to the question counts as much as its best sentence.
 HEADING_WEIGHT = 0.7
-# A passage whose section asks the member's own question this closely (its heading or an
-# also-asked question) is that question's answer unit: it is quoted from its first
-# sentence on, as written, rather than cut where a sentence scores lower.
-ANSWER_UNIT_MATCH = 0.75
 
 
 @dataclass(frozen=True)
@@ -278,16 +274,14 @@ def best_passage(cands: Sequence[_Candidate],
 
 
 def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: Cite, max_sentences: int,
-                 question: str, lead: int | None = None, unit: bool = False) -> str:
+                 question: str, lead: int | None = None) -> str:
     """A contiguous span of the best passage, from its first sentence on the question to about
     `MAX_WORDS` words; a sentence that leans on the one before it comes with it. Other
     passages add their best sentence only for the other parts of a multi-part question, or
-    when the span is short (never under a whole answer unit: it is complete as written)."""
+    when the span is short."""
     best = max((c for c in cands if lead is None or c.hit == lead), key=lambda c: c.score)
     in_passage = sorted((c for c in cands if c.hit == best.hit), key=lambda c: c.index)
     on_topic = [c for c in in_passage if c.score >= best.score - RELATIVE_FLOOR]
-    if unit:
-        on_topic = in_passage  # the section was written as the answer: all of it is on topic
     start = on_topic[0] if on_topic else best
     by_index = {c.index: c for c in in_passage}
     if _LEANS_BACK.match(_LIST_PREFIX.sub("", start.text)) and start.index - 1 in by_index:
@@ -297,8 +291,7 @@ def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: Cite, m
     for c in in_passage:
         if c.index < start.index or len(chosen) >= max_sentences:
             continue
-        if chosen and ((not unit and c.score < best.score - 2 * RELATIVE_FLOOR)
-                       or words + _words(c.text) > MAX_WORDS):
+        if chosen and (c.score < best.score - 2 * RELATIVE_FLOOR or words + _words(c.text) > MAX_WORDS):
             break
         if _repeats(c, chosen):
             continue
@@ -309,9 +302,7 @@ def _span_answer(cands: Sequence[_Candidate], hits: Sequence[Hit], cite: Cite, m
         words += _words(best.text)
     parts = [p for p in re.split(r"\?\s+|\band (?:also )?(?:how|what|why|when|should|can|is|do)\b", question)
              if len(p.split()) >= 3]
-    # A short span gets one more sentence from another passage, unless it is a whole answer unit.
-    short = words < MAX_WORDS // 2 and not unit
-    extra = len(parts) - 1 if len(parts) > 1 else (1 if short else 0)
+    extra = len(parts) - 1 if len(parts) > 1 else (1 if words < MAX_WORDS // 2 else 0)
     others = [c for c in cands if c.hit != best.hit and c.score >= best.score - RELATIVE_FLOOR
               and not _LEANS_BACK.match(_LIST_PREFIX.sub("", c.text)) and not _repeats(c, chosen)]
     for c in sorted(others, key=lambda c: -c.score)[:extra]:
@@ -355,10 +346,7 @@ def compose(question: str, vector: np.ndarray, hits: Sequence[Hit],
     wants_list = is_list_question(question) and not skip_about_reader if as_list is None else as_list
     text = _list_answer(cands, hits, cite, forced=bool(as_list), lead=lead) if wants_list else None
     if text is None:
-        unit = (heading_similarity is not None
-                and hits[lead].chunk.section.endswith("?")
-                and (heading_similarity[lead] or -1.0) >= ANSWER_UNIT_MATCH)
-        text = _span_answer(cands, hits, cite, max_sentences, question, lead, unit=unit)
+        text = _span_answer(cands, hits, cite, max_sentences, question, lead)
     return text, tuple(cite.citations)
 
 
