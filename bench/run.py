@@ -564,6 +564,10 @@ class Bench:
         self.report.notes.append("1-minute load average when each section started "
                                  f"({os.cpu_count()} cores): {', '.join(load)}.")
         self.report.notes.append(f"Benchmark wall time {time.perf_counter() - started:.0f} s.")
+        if "scale" in self.sections:
+            self.report.notes.append("At 1 million chunks: not run here (about half an hour to "
+                                     "build and ~6 GB of disk); estimated from the 100k figures "
+                                     "in bench/README.md, 'At 1 million chunks'.")
         return self.report
 
 
