@@ -35,7 +35,7 @@ def tokenize(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
-# Terms this common are held as dense rows (see `LexicalIndex._dense_columns`).
+# Terms this common are held as dense score rows (`dense_rows`).
 DENSE_SHARE = 1 / 16
 DENSE_MIN = 2048
 DENSE_MAX_BYTES = 32 << 20  # 32 MB: about 80 terms at 100k chunks, 8 at 1 million
@@ -71,6 +71,7 @@ class LexicalIndex:
         # BM25's idf: rare terms ("hamstring") weigh more than common ones ("leg", "press").
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.default_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._dense = dense_rows(self._indptr, self._indices, self._data, len(self.ids))
 
     def save(self, folder: Path) -> None:
         """Write the index (the score matrix, our ids, vocabulary and idf) into a folder."""
@@ -92,12 +93,13 @@ class LexicalIndex:
         if (len(self._data) != len(self._indices)
                 or max(self._vocab.values(), default=-1) >= len(self._indptr) - 1):
             raise ValueError("the saved BM25 arrays do not match their vocabulary")
+        self._dense = dense_rows(self._indptr, self._indices, self._data, len(self.ids))
         return self
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """Every chunk's BM25 score for the query terms (a repeated term counts again)."""
         scores = np.zeros(len(self.ids), dtype=np.float32)
-        dense = self._dense_columns()
+        dense = self._dense
         for column in (self._vocab[t] for t in tokens if t in self._vocab):
             row = dense.get(column)
             if row is not None:
@@ -106,26 +108,6 @@ class LexicalIndex:
                 a, b = self._indptr[column], self._indptr[column + 1]
                 np.add.at(scores, self._indices[a:b], self._data[a:b])
         return scores
-
-    def _dense_columns(self) -> dict[int, np.ndarray]:
-        """The commonest terms (in at least one chunk in `DENSE_SHARE` and `DENSE_MIN`
-        chunks, within `DENSE_MAX_BYTES`), as dense score rows, made once: at 100k chunks
-        "leg" or "press" is in most of them, and scattering ~100k postings per term was
-        most of a question's BM25 time."""
-        dense = getattr(self, "_dense", None)
-        if dense is None:
-            n = len(self.ids)
-            lengths = np.diff(self._indptr)
-            dense = {}
-            common = np.flatnonzero(lengths >= max(DENSE_MIN, n * DENSE_SHARE))
-            common = common[np.argsort(-lengths[common], kind="stable")]  # the most common first
-            for column in common[:DENSE_MAX_BYTES // max(4 * n, 1)].tolist():
-                row = np.zeros(n, dtype=np.float32)
-                a, b = self._indptr[column], self._indptr[column + 1]
-                row[self._indices[a:b]] = self._data[a:b]
-                dense[column] = row
-            self._dense = dense
-        return dense
 
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `n` chunks with a positive score."""
@@ -137,3 +119,20 @@ class LexicalIndex:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def dense_rows(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n: int
+               ) -> dict[int, np.ndarray]:
+    """The commonest terms' columns (in at least `DENSE_SHARE` of the `n` chunks and
+    `DENSE_MIN` of them, most common first, within `DENSE_MAX_BYTES`) as dense score rows.
+    At 100k chunks "leg" or "press" is in most of them, and scattering ~100k postings per
+    term was most of a question's BM25 time; a dense row is one vector add."""
+    lengths = np.diff(indptr)
+    common = np.flatnonzero(lengths >= max(DENSE_MIN, n * DENSE_SHARE))
+    common = common[np.argsort(-lengths[common], kind="stable")]
+    rows: dict[int, np.ndarray] = {}
+    for column in common[:DENSE_MAX_BYTES // max(4 * n, 1)].tolist():
+        row = np.zeros(n, dtype=np.float32)
+        row[indices[indptr[column]:indptr[column + 1]]] = data[indptr[column]:indptr[column + 1]]
+        rows[column] = row
+    return rows

@@ -174,7 +174,7 @@ def test_a_referrals_named_symptoms_are_embedded_once(bot):
 
 
 def test_common_terms_held_as_dense_rows_score_exactly_as_scattered_postings(bot, monkeypatch):
-    """At scale the commonest terms are dense rows (`DENSE_*`); forcing most terms dense
+    """At scale the commonest terms are dense rows (`dense_rows`); forcing most terms dense
     on the real corpus must give bit-identical scores and rankings."""
     import assistant.lexical as lexical
     from assistant.chunking import embedding_text
@@ -182,11 +182,11 @@ def test_common_terms_held_as_dense_rows_score_exactly_as_scattered_postings(bot
     chunks = bot.chunks()
     args = ([c.id for c in chunks], [embedding_text(c) for c in chunks])
     sparse = LexicalIndex(*args)
-    assert not sparse._dense_columns()  # 218 chunks: no term is common enough
+    assert not sparse._dense  # 218 chunks: no term is common enough
     monkeypatch.setattr(lexical, "DENSE_MIN", 1)
     monkeypatch.setattr(lexical, "DENSE_SHARE", 0.02)
     dense = LexicalIndex(*args)
-    assert len(dense._dense_columns()) > 20
+    assert len(dense._dense) > 20
     for question in [*QUESTIONS, "leg press leg press back", "hamstring stretch", "qwertyuiop"]:
         tokens = tokenize(question)
         assert np.array_equal(dense.scores(tokens), sparse.scores(tokens)), question

@@ -214,8 +214,9 @@ def neighbour_votes(vectors: np.ndarray, bank: np.ndarray, bank_routes: np.ndarr
     cos /= np.maximum(np.linalg.norm(rows, axis=1) if bank_norms is None else bank_norms, 1e-9)
     k = min(k, cos.shape[1])
     nearest = np.argpartition(-cos, k - 1, axis=1)[:, :k]
-    weights = np.exp(cos[np.arange(len(cos))[:, None], nearest] / temperature)
-    cells = (np.arange(len(vectors))[:, None] * len(ROUTES) + bank_routes[nearest]).reshape(-1)
+    row = np.arange(len(vectors))[:, None]
+    weights = np.exp(cos[row, nearest] / temperature)
+    cells = (row * len(ROUTES) + bank_routes[nearest]).reshape(-1)
     votes = np.bincount(cells, weights.reshape(-1), minlength=len(vectors) * len(ROUTES))
     votes = votes.reshape(len(vectors), len(ROUTES)).astype(np.float32)
     return votes / votes.sum(axis=1, keepdims=True)
